@@ -1,0 +1,31 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Retail Connector Base",
+    "summary": "Backends, bindings, sync log, webhook inbox, retry policy and "
+    "exception workbench shared by every retail channel",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Connector",
+    "author": "Retail Connector Suite contributors",
+    "website": "https://github.com/retail-connector-suite/retail-connector-suite",
+    "license": "LGPL-3",
+    "depends": ["mail", "queue_job"],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "security/retail_connector_security.xml",
+        "security/ir.model.access.csv",
+        "security/retail_connector_rules.xml",
+        "data/queue_job_data.xml",
+        "data/retail_exception_type_data.xml",
+        "data/ir_config_parameter_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/retail_exception_ignore_wizard_views.xml",
+        "views/retail_backend_views.xml",
+        "views/retail_exception_views.xml",
+        "views/retail_exception_type_views.xml",
+        "views/retail_sync_log_views.xml",
+        "views/retail_webhook_event_views.xml",
+        "views/retail_connector_menus.xml",
+    ],
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,82 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import logging
+
+from odoo import fields, http
+from odoo.http import request
+
+from ..lib.digest import payload_digest
+from ..lib.signature import first_header, verify_signature
+
+_logger = logging.getLogger(__name__)
+
+MAX_BYTES_PARAM = "retail_connector_base.webhook_max_bytes"
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+class RetailWebhookController(http.Controller):
+    """Webhook inbox: verify, deduplicate, store, enqueue, answer at once."""
+
+    @http.route(
+        "/retail/webhook/<string:channel>/<int:backend_id>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def receive(self, channel, backend_id, **_kwargs):
+        env = request.env(su=True)
+        backend = env["retail.backend"].browse(backend_id).exists()
+        if not backend or backend.channel != channel or not backend.active:
+            return self._answer(404, "unknown backend")
+        max_bytes = int(env["ir.config_parameter"].get_param(MAX_BYTES_PARAM, DEFAULT_MAX_BYTES))
+        httprequest = request.httprequest
+        if (httprequest.content_length or 0) > max_bytes:
+            return self._answer(413, "payload too large")
+        # Read at most one byte more than allowed: a chunked body cannot lie about its size.
+        body = httprequest.stream.read(max_bytes + 1)
+        if len(body) > max_bytes:
+            return self._answer(413, "payload too large")
+        spec = backend._webhook_spec()
+        headers = httprequest.headers
+        signature = first_header(headers, spec.signature_headers)
+        if verify_signature(body, signature, backend._webhook_secrets()) is None:
+            backend._record_rejected_webhook()
+            _logger.warning("Rejected webhook for backend %s: bad or missing signature", backend.id)
+            return self._answer(401, "invalid signature")
+        try:
+            payload = json.loads(body or b"null")
+        except ValueError:
+            payload = None
+        topic = first_header(headers, spec.topic_headers) or "unknown"
+        delivery_id = first_header(headers, spec.delivery_id_headers) or payload_digest(
+            {"topic": topic, "body": body.decode("utf-8", "replace")}
+        )
+        event, created = env["retail.webhook.event"]._receive(
+            backend,
+            topic=topic[:128],
+            delivery_id=delivery_id[:128],
+            payload=payload if payload is not None else {"_raw": body.decode("utf-8", "replace")[:10000]},
+            payload_size=len(body),
+            event_id=(first_header(headers, spec.event_id_headers) or "")[:128] or None,
+            triggered_at=self._parse_datetime(first_header(headers, spec.triggered_at_headers)),
+        )
+        return self._answer(200, "accepted" if created else "duplicate", event_id=event.id)
+
+    @staticmethod
+    def _parse_datetime(value):
+        if not value:
+            return None
+        try:
+            parsed = fields.Datetime.to_datetime(value.replace("T", " ")[:19])
+        except ValueError:
+            return None
+        return parsed
+
+    @staticmethod
+    def _answer(status, message, **extra):
+        body = json.dumps(dict(status=message, **extra))
+        return request.make_response(
+            body, headers=[("Content-Type", "application/json")], status=status
+        )

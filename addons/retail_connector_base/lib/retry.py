@@ -1,0 +1,182 @@
+"""The retry policy: one place that turns transport outcomes into job outcomes.
+
+Channel clients classify what happened on the wire with :func:`classify_http`,
+:func:`classify_graphql` or :func:`classify_exception`; :func:`to_job_error`
+turns the classification into what queue_job understands. A throttled or
+transient failure becomes ``RetryableJobError`` with the computed delay, so a
+worker never sleeps waiting for a remote API (at most ``MAX_INLINE_WAIT``).
+"""
+
+import math
+import time
+from email.utils import parsedate_to_datetime
+
+import requests
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+#: longest a worker may wait in-process before retrying (seconds)
+MAX_INLINE_WAIT = 1.0
+#: delay for transient failures when the remote gives no hint (seconds)
+DEFAULT_TRANSIENT_DELAY = 30
+#: cap for any computed delay (seconds)
+MAX_DELAY = 3600
+
+
+class ChannelError(Exception):
+    """A failure talking to a channel. ``kind`` drives what happens next."""
+
+    kind = "permanent"
+
+    def __init__(self, message, retry_after=None, status=None, details=None):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.status = status
+        self.details = details or {}
+
+
+class ThrottledError(ChannelError):
+    kind = "throttled"
+
+
+class TransientError(ChannelError):
+    kind = "transient"
+
+
+class PermanentError(ChannelError):
+    """Retrying will not help: bad credentials, bad request, missing object.
+
+    Raised out of a job run it is turned into an exception record."""
+
+    kind = "permanent"
+
+
+class UserInputError(PermanentError):
+    """The remote refused the data (GraphQL ``userErrors``)."""
+
+    kind = "user_errors"
+
+
+def _clamp(seconds):
+    return max(1, min(MAX_DELAY, int(math.ceil(seconds))))
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delta or HTTP date)."""
+    if value in (None, ""):
+        return None
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = now if now is not None else time.time()
+    return max(0.0, when.timestamp() - now)
+
+
+def throttle_wait(requested_cost, currently_available, restore_rate):
+    """Seconds until the leaky bucket holds ``requested_cost`` points again."""
+    if not restore_rate or restore_rate <= 0:
+        return DEFAULT_TRANSIENT_DELAY
+    missing = max(0.0, float(requested_cost) - float(currently_available))
+    return missing / float(restore_rate)
+
+
+def classify_http(status, headers=None, body_text=""):
+    """Return a ChannelError for a failed HTTP status, or None when 2xx/3xx."""
+    headers = {key.lower(): value for key, value in (headers or {}).items()}
+    if status < 400:
+        return None
+    excerpt = (body_text or "")[:300]
+    if status == 429:
+        wait = parse_retry_after(headers.get("retry-after"))
+        return ThrottledError(
+            f"HTTP 429 Too Many Requests (retry after {wait if wait is not None else '?'} s)",
+            retry_after=wait if wait is not None else 2.0,
+            status=status,
+        )
+    if status >= 500 or status in (408, 425):
+        wait = parse_retry_after(headers.get("retry-after"))
+        return TransientError(
+            f"HTTP {status} from the channel: {excerpt}",
+            retry_after=wait if wait is not None else DEFAULT_TRANSIENT_DELAY,
+            status=status,
+        )
+    return PermanentError(f"HTTP {status} from the channel: {excerpt}", status=status)
+
+
+def classify_graphql(payload):
+    """Return a ChannelError for a GraphQL response body, or None.
+
+    A ``THROTTLED`` error carries cost data in ``extensions.cost``: the wait is
+    (requested cost - currently available) / restore rate.
+    """
+    errors = (payload or {}).get("errors") or []
+    if not errors:
+        return None
+    codes = {((error.get("extensions") or {}).get("code") or "").upper() for error in errors}
+    messages = "; ".join(str(error.get("message", "")) for error in errors)[:500]
+    if "THROTTLED" in codes:
+        cost = (payload.get("extensions") or {}).get("cost") or {}
+        status = cost.get("throttleStatus") or {}
+        wait = throttle_wait(
+            cost.get("requestedQueryCost", 0),
+            status.get("currentlyAvailable", 0),
+            status.get("restoreRate", 0),
+        )
+        return ThrottledError(f"GraphQL throttled: {messages}", retry_after=wait, details=cost)
+    if codes & {"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT"}:
+        return TransientError(f"GraphQL transient error: {messages}", retry_after=DEFAULT_TRANSIENT_DELAY)
+    return PermanentError(f"GraphQL error: {messages}")
+
+
+def classify_user_errors(user_errors):
+    """Return a UserInputError for a mutation's non-empty ``userErrors``."""
+    if not user_errors:
+        return None
+    text = "; ".join(
+        "{}: {}".format(".".join(str(p) for p in (error.get("field") or [])) or "-", error.get("message"))
+        for error in user_errors
+    )
+    return UserInputError(f"Rejected by the channel: {text}", details={"userErrors": user_errors})
+
+
+def classify_exception(exc):
+    """Map a ``requests`` exception to a ChannelError."""
+    if isinstance(exc, ChannelError):
+        return exc
+    if isinstance(exc, requests.Timeout | requests.ConnectionError):
+        return TransientError(f"{type(exc).__name__}: {exc}", retry_after=DEFAULT_TRANSIENT_DELAY)
+    if isinstance(exc, requests.RequestException):
+        return PermanentError(f"{type(exc).__name__}: {exc}")
+    return None
+
+
+def to_job_error(error):
+    """Exception to raise from a job for ``error``.
+
+    Throttled and transient errors become ``RetryableJobError`` with the delay;
+    permanent ones are returned unchanged (the run wrapper records them).
+    """
+    if error.kind in ("throttled", "transient"):
+        seconds = _clamp(error.retry_after if error.retry_after is not None else DEFAULT_TRANSIENT_DELAY)
+        return RetryableJobError(str(error), seconds=seconds, ignore_retry=error.kind == "throttled")
+    return error
+
+
+def call_with_policy(func, *args, sleep=time.sleep, **kwargs):
+    """Call ``func``; on a throttle/transient error wait inline at most once
+    and at most ``MAX_INLINE_WAIT`` seconds, otherwise raise the job error."""
+    try:
+        return func(*args, **kwargs)
+    except ChannelError as error:
+        if error.kind in ("throttled", "transient") and (error.retry_after or 0) <= MAX_INLINE_WAIT:
+            sleep(error.retry_after or 0)
+            try:
+                return func(*args, **kwargs)
+            except ChannelError as second:
+                raise to_job_error(second) from second
+        raise to_job_error(error) from error

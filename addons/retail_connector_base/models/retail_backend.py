@@ -1,0 +1,209 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+MANAGER_GROUP = "retail_connector_base.group_retail_connector_manager"
+DASHBOARD_LAG_HOURS = 24
+
+
+@dataclass(frozen=True)
+class WebhookSpec:
+    """What a channel declares about its webhooks: the header names carrying
+    each piece of information, tried in order (case-insensitive)."""
+
+    signature_headers: tuple
+    delivery_id_headers: tuple = ()
+    event_id_headers: tuple = ()
+    topic_headers: tuple = ()
+    triggered_at_headers: tuple = ()
+    extra: dict = field(default_factory=dict)
+
+
+class RetailBackend(models.Model):
+    """A connection to one sales channel (a shop). Channel modules add their
+    code to ``channel`` and implement the ``_channel_*`` hooks, the way
+    payment providers extend ``payment.provider``."""
+
+    _name = "retail.backend"
+    _description = "Retail Channel Backend"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    channel = fields.Selection(selection=[], required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, tracking=True
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("paused", "Paused")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    color = fields.Integer()
+    # Secrets: readable by connector managers only, never tracked nor logged.
+    webhook_secret = fields.Char(groups=MANAGER_GROUP, copy=False)
+    webhook_secret_previous = fields.Char(
+        string="Previous Webhook Secret",
+        groups=MANAGER_GROUP,
+        copy=False,
+        help="Still accepted after a rotation, until every sender uses the new secret.",
+    )
+    webhook_rejected_count = fields.Integer(
+        string="Rejected Webhooks", readonly=True, copy=False,
+        help="Deliveries refused for a bad or missing signature.",
+    )
+    webhook_last_rejected_at = fields.Datetime(readonly=True, copy=False)
+    watermark_ids = fields.One2many("retail.sync.watermark", "backend_id", string="Sync Watermarks")
+    exception_ids = fields.One2many("retail.exception", "backend_id", string="Exceptions")
+    open_exception_count = fields.Integer(compute="_compute_dashboard")
+    failed_job_count = fields.Integer(compute="_compute_dashboard")
+    pending_job_count = fields.Integer(compute="_compute_dashboard")
+    last_sync_summary = fields.Text(compute="_compute_dashboard")
+    sync_lag_p50 = fields.Float(string="Sync Lag p50 (s)", compute="_compute_dashboard")
+    sync_lag_p95 = fields.Float(string="Sync Lag p95 (s)", compute="_compute_dashboard")
+
+    # ------------------------------------------------------------------
+    # Dashboard
+    # ------------------------------------------------------------------
+    def _compute_dashboard(self):
+        exception_counts = dict(
+            self.env["retail.exception"]._read_group(
+                [("backend_id", "in", self.ids), ("state", "in", ("new", "in_progress"))],
+                ["backend_id"],
+                ["__count"],
+            )
+        )
+        job_counts = {}
+        for backend, state, count in self.env["queue.job"].sudo()._read_group(
+            [("retail_backend_id", "in", self.ids), ("state", "in", ("failed", "pending", "enqueued", "started"))],
+            ["retail_backend_id", "state"],
+            ["__count"],
+        ):
+            bucket = "failed" if state == "failed" else "pending"
+            job_counts[(backend.id, bucket)] = job_counts.get((backend.id, bucket), 0) + count
+        lags = self.env["retail.sync.log"]._lag_percentiles(
+            self, fields.Datetime.now() - timedelta(hours=DASHBOARD_LAG_HOURS)
+        )
+        for backend in self:
+            backend.open_exception_count = exception_counts.get(backend, 0)
+            backend.failed_job_count = job_counts.get((backend.id, "failed"), 0)
+            backend.pending_job_count = job_counts.get((backend.id, "pending"), 0)
+            backend.sync_lag_p50, backend.sync_lag_p95 = lags.get(backend.id, (0.0, 0.0))
+            backend.last_sync_summary = "\n".join(
+                f"{mark.entity}: {fields.Datetime.to_string(mark.last_success_at)}"
+                for mark in backend.watermark_ids.sorted("entity")
+                if mark.last_success_at
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_activate(self):
+        self.write({"state": "active"})
+
+    def action_pause(self):
+        self.filtered(lambda b: b.state == "active").write({"state": "paused"})
+
+    def action_resume(self):
+        paused = self.filtered(lambda b: b.state in ("paused", "draft"))
+        paused.write({"state": "active"})
+        # Events received while paused were stored, not processed: do it now.
+        events = self.env["retail.webhook.event"].search(
+            [("backend_id", "in", paused.ids), ("state", "=", "received")], order="id"
+        )
+        events._enqueue_processing()
+
+    def action_test_connection(self):
+        self.ensure_one()
+        message = self._channel_test_connection()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Connection to %s works", self.name),
+                "message": message or _("The channel answered."),
+                "type": "success",
+                "sticky": False,
+            },
+        }
+
+    def action_rotate_webhook_secret(self):
+        """Keep the current secret as previous one and generate a new one."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(_("Only connector managers can rotate webhook secrets."))
+        for backend in self.sudo():
+            backend.write(
+                {
+                    "webhook_secret_previous": backend.webhook_secret,
+                    "webhook_secret": secrets.token_urlsafe(32),
+                }
+            )
+
+    def action_view_exceptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("retail_connector_base.action_retail_exception")
+        action["domain"] = [("backend_id", "=", self.id)]
+        action["context"] = {"search_default_open": 1}
+        return action
+
+    def action_view_jobs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("queue_job.action_queue_job")
+        action["domain"] = [("retail_backend_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # Channel hooks (implemented by channel modules)
+    # ------------------------------------------------------------------
+    def _channel_test_connection(self):
+        """Check credentials against the channel; return a short message."""
+        raise UserError(_("The channel %s cannot test its connection yet.", self.channel))
+
+    def _webhook_spec(self):
+        """Return the channel's :class:`WebhookSpec`."""
+        raise UserError(_("The channel %s does not receive webhooks.", self.channel))
+
+    def _process_webhook_event(self, event):
+        """Apply one inbox event (``retail.webhook.event``) to Odoo."""
+        raise UserError(_("The channel %s cannot process webhook events.", self.channel))
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _webhook_secrets(self):
+        """Current secret first, then the previous one (rotation window)."""
+        self.ensure_one()
+        backend = self.sudo()
+        return [secret for secret in (backend.webhook_secret, backend.webhook_secret_previous) if secret]
+
+    def _record_rejected_webhook(self):
+        # Atomic increment, no ORM write: concurrent rejections must all count.
+        self.env.cr.execute(
+            "UPDATE retail_backend SET webhook_rejected_count = COALESCE(webhook_rejected_count, 0) + 1,"
+            " webhook_last_rejected_at = now() AT TIME ZONE 'UTC' WHERE id = %s",
+            (self.id,),
+        )
+        self.invalidate_recordset(["webhook_rejected_count", "webhook_last_rejected_at"])
+
+    def _get_watermark(self, entity):
+        self.ensure_one()
+        return self.env["retail.sync.watermark"]._get(self, entity)
+
+    def _job_store_values(self, job):
+        values = super()._job_store_values(job)
+        if len(self) == 1:
+            values["retail_backend_id"] = self.id
+        return values
+
+    @api.model
+    def _cron_gc_sync_logs(self):
+        return self.env["retail.sync.log"]._gc_old_logs()

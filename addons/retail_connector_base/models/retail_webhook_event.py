@@ -1,0 +1,136 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+WEBHOOK_CHANNEL = "root.retail.webhook"
+
+
+class RetailWebhookEvent(models.Model):
+    """The webhook inbox: every verified delivery, stored once, processed by a job."""
+
+    _name = "retail.webhook.event"
+    _description = "Retail Webhook Event"
+    _order = "id desc"
+    _rec_name = "topic"
+
+    backend_id = fields.Many2one("retail.backend", required=True, ondelete="cascade", index=True, readonly=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    channel = fields.Selection(related="backend_id.channel", store=True)
+    topic = fields.Char(required=True, index=True, readonly=True)
+    delivery_id = fields.Char(required=True, readonly=True, help="The channel's id of this delivery.")
+    event_id = fields.Char(readonly=True, index=True, help="The channel's id of the event (shared by retries).")
+    triggered_at = fields.Datetime(readonly=True)
+    received_at = fields.Datetime(default=fields.Datetime.now, readonly=True, required=True)
+    processed_at = fields.Datetime(readonly=True)
+    payload = fields.Json(readonly=True)
+    payload_size = fields.Integer(string="Size (bytes)", readonly=True)
+    state = fields.Selection(
+        [("received", "Received"), ("queued", "Queued"), ("done", "Done"), ("failed", "Failed")],
+        default="received",
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    attempt_count = fields.Integer(readonly=True)
+    job_uuid = fields.Char(string="Last Job UUID", readonly=True)
+    error_message = fields.Text(readonly=True)
+    exception_id = fields.Many2one("retail.exception", readonly=True, ondelete="set null")
+
+    _backend_delivery_uniq = models.Constraint(
+        "UNIQUE(backend_id, delivery_id)", "This delivery was already received."
+    )
+
+    @api.model
+    def _receive(self, backend, topic, delivery_id, payload, payload_size, event_id=None, triggered_at=None):
+        """Store a verified delivery once and queue its processing.
+
+        Returns ``(event, created)``; a repeated delivery returns the stored
+        event and ``False``. The unique key makes duplicates impossible even
+        when two identical deliveries race.
+        """
+        model = self.sudo()
+        existing = model.search([("backend_id", "=", backend.id), ("delivery_id", "=", delivery_id)], limit=1)
+        if existing:
+            return existing, False
+        try:
+            with self.env.cr.savepoint():
+                event = model.create(
+                    {
+                        "backend_id": backend.id,
+                        "topic": topic,
+                        "delivery_id": delivery_id,
+                        "event_id": event_id,
+                        "triggered_at": triggered_at,
+                        "payload": payload,
+                        "payload_size": payload_size,
+                    }
+                )
+        except psycopg2.errors.UniqueViolation:
+            existing = model.search([("backend_id", "=", backend.id), ("delivery_id", "=", delivery_id)], limit=1)
+            return existing, False
+        if backend.state == "active":
+            event._enqueue_processing()
+        return event, True
+
+    def _enqueue_processing(self):
+        # Jobs run as the superuser in the backend's company: webhooks come
+        # from a public route, and the job's user must be able to write.
+        for event in self.with_user(SUPERUSER_ID):
+            job = event.with_company(event.company_id).with_delay(
+                channel=WEBHOOK_CHANNEL,
+                description=f"Process webhook {event.topic} ({event.delivery_id})",
+                identity_key=f"retail-webhook-event-{event.id}",
+            )._process_job()
+            event.write({"state": "queued", "job_uuid": job.uuid if job else False})
+
+    def _process_job(self):
+        """queue_job entry point: apply the event through its channel."""
+        self.ensure_one()
+        backend = self.backend_id
+        if backend.state != "active":
+            self.write({"state": "received"})
+            return _("Backend %s is not active: the event waits for Resume.", backend.name)
+        log = self.env["retail.sync.log"]
+        with log._track(
+            backend,
+            "webhook",
+            self.topic,
+            external_id=self.delivery_id,
+            correlation_id=self.event_id or self.delivery_id,
+            origin=self,
+            exception_type="webhook_failed",
+        ) as run:
+            run.record = self
+            backend._process_webhook_event(self)
+        values = {
+            "attempt_count": self.attempt_count + 1,
+            "processed_at": fields.Datetime.now(),
+            "state": "failed" if run.result == "failed" else "done",
+            "error_message": run.message if run.result == "failed" else False,
+            "exception_id": run.exception.id if run.exception else self.exception_id.id,
+        }
+        self.write(values)
+        return f"{run.result}: {run.message}" if run.message else run.result
+
+    def _retail_retry(self):
+        """Retry from the exception workbench: replay the event."""
+        self.action_replay()
+
+    def action_replay(self):
+        inactive = self.filtered(lambda e: e.backend_id.state != "active")
+        if inactive:
+            raise UserError(_("Resume backend %s before replaying its events.", inactive[0].backend_id.name))
+        self._enqueue_processing()
+        return True
+
+    def _job_store_values(self, job):
+        values = super()._job_store_values(job)
+        if len(self.backend_id) == 1:
+            values["retail_backend_id"] = self.backend_id.id
+        return values
