@@ -2,6 +2,8 @@
 import json
 import logging
 
+from werkzeug.exceptions import RequestEntityTooLarge
+
 from odoo import fields, http
 from odoo.http import request
 
@@ -34,9 +36,11 @@ class RetailWebhookController(http.Controller):
         httprequest = request.httprequest
         if (httprequest.content_length or 0) > max_bytes:
             return self._answer(413, "payload too large")
-        # Read at most one byte more than allowed: a chunked body cannot lie about its size.
-        body = httprequest.stream.read(max_bytes + 1)
-        if len(body) > max_bytes:
+        # werkzeug stops reading past the limit, even for a chunked body.
+        httprequest.max_content_length = max_bytes
+        try:
+            body = httprequest.get_data(cache=True)
+        except RequestEntityTooLarge:
             return self._answer(413, "payload too large")
         spec = backend._webhook_spec()
         headers = httprequest.headers

@@ -4,16 +4,29 @@ payloads, so that logs and exception records never expose a customer."""
 import re
 
 EMAIL_RE = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-])[A-Za-z0-9.-]*(\.[A-Za-z]{2,})")
-# 7+ digits, optionally with a leading + and separators: phone numbers, not
-# amounts (amounts have at most one separator group with a decimal point).
-PHONE_RE = re.compile(r"(?<![\w.])\+?\d(?:[\s().-]*\d){6,}(?![\w.])")
+# Phone numbers: an international "+" number, or digit groups split by spaces,
+# dashes or parentheses. A bare run of digits is an id (orders, products) and
+# is kept, so are amounts (no "." separator) and ISO dates (rejected below).
+PHONE_RE = re.compile(
+    r"(?<![\w.+])(?:\+\d[\d\s()-]{6,}\d|\(?\d{2,4}\)?[\s-]\d{2,4}[\s-]\d{2,4}(?:[\s-]\d{2,4})*)(?![\w.])"
+)
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 STREET_RE = re.compile(
+    # "42 Wallaby Way", "1600 Amphitheatre Pkwy."
     r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\.?\s+){1,4}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|"
-    r"Place|Pl|Square|Sq|Terrace|Parkway|Pkwy|Highway|Hwy|Rue|Strasse|Straße|Weg)\b\.?",
+    r"Place|Pl|Square|Sq|Terrace|Parkway|Pkwy|Highway|Hwy)\b\.?"
+    # "12 Rue de la Paix", "3, Via Roma", "10 Calle Mayor"
+    r"|\b\d{1,5},?\s+(?:Rue|Avenue|Via|Viale|Calle|Rua|Avenida|Boulevard|Chemin|Place)\s+(?:[\w'-]+\s?){1,5}"
+    # "Hauptstrasse 5", "Rosenweg 12a"
+    r"|\b[A-Z][\w-]*(?:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gade|vej)\s+\d{1,4}[a-z]?\b",
 )
 MASK = "***"
 
+#: payload keys holding a person's address or identity: their ``name`` is PII too
+PERSON_KEYS = frozenset(
+    {"customer", "shipping_address", "billing_address", "default_address", "addresses", "address", "contact"}
+)
 #: payload keys whose values are personal data, masked wherever they appear
 PII_KEYS = frozenset(
     {
@@ -45,7 +58,10 @@ def _mask_email(match):
 
 
 def _mask_phone(match):
-    digits = re.sub(r"\D", "", match.group(0))
+    candidate = match.group(0)
+    digits = re.sub(r"\D", "", candidate)
+    if len(digits) < 7 or ISO_DATE_RE.match(candidate):
+        return candidate
     return f"{MASK}{digits[-2:]}"
 
 
@@ -58,18 +74,20 @@ def mask_text(text):
     return PHONE_RE.sub(_mask_phone, text)
 
 
-def mask_payload(value):
+def mask_payload(value, _person=False):
     """Return a copy of a JSON-like structure with personal data masked."""
     if isinstance(value, dict):
         masked = {}
         for key, item in value.items():
-            if str(key).lower() in PII_KEYS and item not in (None, "", [], {}):
+            lowered = str(key).lower()
+            sensitive = lowered in PII_KEYS or (_person and lowered == "name")
+            if sensitive and item not in (None, "", [], {}):
                 masked[key] = MASK
             else:
-                masked[key] = mask_payload(item)
+                masked[key] = mask_payload(item, _person=lowered in PERSON_KEYS)
         return masked
     if isinstance(value, list):
-        return [mask_payload(item) for item in value]
+        return [mask_payload(item, _person=_person) for item in value]
     if isinstance(value, str):
         return mask_text(value)
     return value

@@ -66,9 +66,11 @@ def parse_retry_after(value, now=None):
     if value in (None, ""):
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except (TypeError, ValueError):
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -173,8 +175,9 @@ def call_with_policy(func, *args, sleep=time.sleep, **kwargs):
     try:
         return func(*args, **kwargs)
     except ChannelError as error:
-        if error.kind in ("throttled", "transient") and (error.retry_after or 0) <= MAX_INLINE_WAIT:
-            sleep(error.retry_after or 0)
+        wait = error.retry_after if error.retry_after is not None else DEFAULT_TRANSIENT_DELAY
+        if error.kind in ("throttled", "transient") and wait <= MAX_INLINE_WAIT:
+            sleep(wait)
             try:
                 return func(*args, **kwargs)
             except ChannelError as second:

@@ -17,6 +17,20 @@ PAYLOAD_EXCERPT_CHARS = 2000
 AGE_BUCKETS = [("0_1", "< 1 day"), ("1_7", "1-7 days"), ("7_30", "7-30 days"), ("30_plus", "> 30 days")]
 
 
+LONG_VALUE_CHARS = 200
+
+
+def _shorten_values(value):
+    """Cut long strings so every key of a payload fits in the excerpt."""
+    if isinstance(value, dict):
+        return {key: _shorten_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shorten_values(item) for item in value[:20]]
+    if isinstance(value, str) and len(value) > LONG_VALUE_CHARS:
+        return value[:LONG_VALUE_CHARS] + "..."
+    return value
+
+
 def _age_bucket(days):
     if days < 1:
         return "0_1"
@@ -145,7 +159,7 @@ class RetailException(models.Model):
         if not payload:
             return False
         if not isinstance(payload, str):
-            payload = json.dumps(mask_payload(payload), default=str, sort_keys=True, indent=1)
+            payload = json.dumps(_shorten_values(mask_payload(payload)), default=str, sort_keys=True, indent=1)
         else:
             payload = mask_text(payload)
         return payload[:PAYLOAD_EXCERPT_CHARS]

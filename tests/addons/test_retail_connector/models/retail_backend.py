@@ -24,7 +24,7 @@ class RetailBackend(models.Model):
     def _channel_test_connection(self):
         if self.channel != "test":
             return super()._channel_test_connection()
-        __, payload = request_json("GET", f"{self.test_api_url}/shop", timeout=(2, 2))
+        __, payload = request_json("GET", f"{self.test_api_url}/shop", timeout=5)
         return _("Shop %s answered.", payload.get("name"))
 
     def _webhook_spec(self):
@@ -45,6 +45,6 @@ class RetailBackend(models.Model):
     def _test_fetch_job(self, path, entity="orders"):
         """A job that reads one remote resource under the base retry policy."""
         with self.env["retail.sync.log"]._track(self, "import", entity, external_id=path) as run:
-            __, payload = request_json("GET", f"{self.test_api_url}{path}", timeout=(1, 1))
+            __, payload = request_json("GET", f"{self.test_api_url}{path}", timeout=5)
             run.message = f"read {len(payload or {})} keys"
         return run.result

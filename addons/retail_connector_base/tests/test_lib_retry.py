@@ -1,0 +1,276 @@
+"""Plain-Python tests for lib.retry (no database needed)."""
+
+from email.utils import parsedate_to_datetime
+
+import pytest
+import requests
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.retail_connector_base.lib import retry
+
+HTTP_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
+HTTP_DATE_TS = parsedate_to_datetime(HTTP_DATE).timestamp()
+
+THROTTLED_PAYLOAD = {
+    "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
+    "extensions": {
+        "cost": {
+            "requestedQueryCost": 1000,
+            "actualQueryCost": None,
+            "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": 400, "restoreRate": 100.0},
+        }
+    },
+}
+
+
+# --------------------------------------------------------------------------- Retry-After
+
+
+def test_parse_retry_after_seconds():
+    assert retry.parse_retry_after("7") == 7.0
+    assert retry.parse_retry_after(" 2.5 ") == 2.5
+    assert retry.parse_retry_after("-3") == 0.0
+
+
+def test_parse_retry_after_http_date_relative_to_now():
+    assert retry.parse_retry_after(HTTP_DATE, now=HTTP_DATE_TS - 120) == pytest.approx(120.0)
+    # a date in the past means "retry now", never a negative wait
+    assert retry.parse_retry_after(HTTP_DATE, now=HTTP_DATE_TS + 60) == 0.0
+
+
+def test_parse_retry_after_missing_or_garbage_is_none():
+    assert retry.parse_retry_after(None) is None
+    assert retry.parse_retry_after("") is None
+    assert retry.parse_retry_after("soon, maybe") is None
+
+
+# --------------------------------------------------------------------------- HTTP statuses
+
+
+def test_classify_http_success_is_none():
+    assert retry.classify_http(200, {}, "{}") is None
+    assert retry.classify_http(204) is None
+    assert retry.classify_http(302, {"Location": "/x"}) is None
+
+
+def test_classify_http_429_uses_retry_after_header_case_insensitively():
+    error = retry.classify_http(429, {"retry-after": "7"}, "slow down")
+    assert isinstance(error, retry.ThrottledError)
+    assert (error.kind, error.retry_after, error.status) == ("throttled", 7.0, 429)
+    assert retry.classify_http(429, {"RETRY-AFTER": "3"}).retry_after == 3.0
+
+
+def test_classify_http_429_without_header_waits_two_seconds():
+    error = retry.classify_http(429, {})
+    assert isinstance(error, retry.ThrottledError)
+    assert error.retry_after == 2.0
+
+
+def test_classify_http_5xx_is_transient_with_default_or_header_delay():
+    error = retry.classify_http(500, {}, "Internal Server Error")
+    assert isinstance(error, retry.TransientError)
+    assert (error.retry_after, error.status) == (retry.DEFAULT_TRANSIENT_DELAY, 500)
+    assert "Internal Server Error" in str(error)
+    unavailable = retry.classify_http(503, {"Retry-After": "12"}, "maintenance")
+    assert isinstance(unavailable, retry.TransientError)
+    assert unavailable.retry_after == 12.0
+
+
+@pytest.mark.parametrize("status", [401, 404, 422])
+def test_classify_http_client_errors_are_permanent(status):
+    error = retry.classify_http(status, {"Retry-After": "5"}, "x" * 1000)
+    assert type(error) is retry.PermanentError
+    assert error.kind == "permanent"
+    assert error.status == status
+    assert error.retry_after is None
+    # the body excerpt is capped at 300 characters
+    assert str(error) == f"HTTP {status} from the channel: " + "x" * 300
+
+
+# --------------------------------------------------------------------------- GraphQL
+
+
+def test_classify_graphql_throttled_waits_for_missing_cost_over_restore_rate():
+    error = retry.classify_graphql(THROTTLED_PAYLOAD)
+    assert isinstance(error, retry.ThrottledError)
+    # (1000 - 400) / 100 = 6 seconds
+    assert error.retry_after == 6.0
+    assert error.details["requestedQueryCost"] == 1000
+    job_error = retry.to_job_error(error)
+    assert (job_error.seconds, job_error.ignore_retry) == (6, True)
+
+
+def test_classify_graphql_throttled_without_cost_data_uses_default_delay():
+    payload = {"errors": [{"message": "Throttled", "extensions": {"code": "throttled"}}]}
+    error = retry.classify_graphql(payload)
+    assert isinstance(error, retry.ThrottledError)
+    assert error.retry_after == retry.DEFAULT_TRANSIENT_DELAY
+
+
+def test_classify_graphql_server_side_errors_are_transient_others_permanent():
+    transient = retry.classify_graphql(
+        {"errors": [{"message": "boom", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]}
+    )
+    assert isinstance(transient, retry.TransientError)
+    assert transient.retry_after == retry.DEFAULT_TRANSIENT_DELAY
+    permanent = retry.classify_graphql(
+        {"errors": [{"message": "Field 'foo' doesn't exist"}, {"message": "denied", "extensions": {"code": "X"}}]}
+    )
+    assert type(permanent) is retry.PermanentError
+    assert str(permanent) == "GraphQL error: Field 'foo' doesn't exist; denied"
+
+
+def test_classify_graphql_without_errors_is_none():
+    assert retry.classify_graphql({"data": {"shop": {"name": "x"}}}) is None
+    assert retry.classify_graphql({"data": {}, "errors": []}) is None
+    assert retry.classify_graphql(None) is None
+
+
+def test_classify_user_errors():
+    assert retry.classify_user_errors([]) is None
+    assert retry.classify_user_errors(None) is None
+    user_errors = [
+        {"field": ["input", "variants", 0, "price"], "message": "must be positive"},
+        {"field": None, "message": "Title can't be blank"},
+    ]
+    error = retry.classify_user_errors(user_errors)
+    assert isinstance(error, retry.UserInputError)
+    assert isinstance(error, retry.PermanentError)
+    assert error.kind == "user_errors"
+    assert str(error) == "Rejected by the channel: input.variants.0.price: must be positive; -: Title can't be blank"
+    assert error.details == {"userErrors": user_errors}
+    # a user error is never retried: it goes through to_job_error unchanged
+    assert retry.to_job_error(error) is error
+
+
+# --------------------------------------------------------------------------- exceptions
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        requests.Timeout("read timed out"),
+        requests.exceptions.ReadTimeout("read timed out"),
+        requests.ConnectionError("connection refused"),
+    ],
+)
+def test_classify_exception_network_failures_are_transient(exc):
+    error = retry.classify_exception(exc)
+    assert isinstance(error, retry.TransientError)
+    assert error.retry_after == retry.DEFAULT_TRANSIENT_DELAY
+    assert str(error).startswith(f"{type(exc).__name__}: ")
+
+
+def test_classify_exception_other_cases():
+    assert type(retry.classify_exception(requests.exceptions.InvalidURL("bad"))) is retry.PermanentError
+    channel_error = retry.ThrottledError("x", retry_after=1)
+    assert retry.classify_exception(channel_error) is channel_error
+    assert retry.classify_exception(ValueError("not a transport error")) is None
+
+
+# --------------------------------------------------------------------------- job errors
+
+
+@pytest.mark.parametrize(
+    ("error", "seconds", "ignore_retry"),
+    [
+        (retry.ThrottledError("t", retry_after=6.2), 7, True),
+        (retry.ThrottledError("t", retry_after=0.0), 1, True),
+        (retry.TransientError("t", retry_after=0.2), 1, False),
+        (retry.TransientError("t", retry_after=None), retry.DEFAULT_TRANSIENT_DELAY, False),
+        (retry.TransientError("t", retry_after=99999), retry.MAX_DELAY, False),
+    ],
+)
+def test_to_job_error_ceils_and_clamps_seconds(error, seconds, ignore_retry):
+    job_error = retry.to_job_error(error)
+    assert isinstance(job_error, RetryableJobError)
+    assert job_error.seconds == seconds
+    assert isinstance(job_error.seconds, int)
+    assert job_error.ignore_retry is ignore_retry
+    assert str(job_error) == "t"
+
+
+def test_to_job_error_returns_permanent_error_unchanged():
+    error = retry.PermanentError("bad token", status=401)
+    assert retry.to_job_error(error) is error
+
+
+def test_infinite_retry_after_is_ignored_for_the_default_wait():
+    error = retry.classify_http(429, {"Retry-After": "inf"})
+    assert error.retry_after == 2.0
+    assert retry.to_job_error(error).seconds == 2
+
+
+# --------------------------------------------------------------------------- call_with_policy
+
+
+class FakeSleep:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, seconds):
+        assert seconds <= retry.MAX_INLINE_WAIT, f"worker slept {seconds} s inline"
+        self.calls.append(seconds)
+
+
+def _flaky(*outcomes):
+    """Function that raises/returns ``outcomes`` in turn and records its calls."""
+    calls = []
+
+    def func(*args, **kwargs):
+        calls.append((args, kwargs))
+        outcome = outcomes[len(calls) - 1]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    return func, calls
+
+
+def test_call_with_policy_success_does_not_sleep():
+    sleep = FakeSleep()
+    func, calls = _flaky("ok")
+    assert retry.call_with_policy(func, 1, sleep=sleep, page=2) == "ok"
+    assert calls == [((1,), {"page": 2})]
+    assert sleep.calls == []
+
+
+def test_call_with_policy_short_throttle_waits_inline_once_then_succeeds():
+    sleep = FakeSleep()
+    func, calls = _flaky(retry.ThrottledError("t", retry_after=0.5), {"data": 1})
+    assert retry.call_with_policy(func, sleep=sleep) == {"data": 1}
+    assert sleep.calls == [0.5]
+    assert len(calls) == 2
+
+
+def test_call_with_policy_long_throttle_never_sleeps_and_raises_retryable():
+    sleep = FakeSleep()
+    func, calls = _flaky(retry.ThrottledError("t", retry_after=6.0))
+    with pytest.raises(RetryableJobError) as info:
+        retry.call_with_policy(func, sleep=sleep)
+    assert (info.value.seconds, info.value.ignore_retry) == (6, True)
+    assert isinstance(info.value.__cause__, retry.ThrottledError)
+    assert sleep.calls == []
+    assert len(calls) == 1
+
+
+def test_call_with_policy_waits_at_most_once_then_raises_second_error():
+    sleep = FakeSleep()
+    func, calls = _flaky(retry.TransientError("a", retry_after=1.0), retry.TransientError("b", retry_after=0.3))
+    with pytest.raises(RetryableJobError) as info:
+        retry.call_with_policy(func, sleep=sleep)
+    assert str(info.value) == "b"
+    assert (info.value.seconds, info.value.ignore_retry) == (1, False)
+    assert sleep.calls == [1.0]
+    assert len(calls) == 2
+
+
+def test_call_with_policy_permanent_error_is_raised_unchanged_without_retry():
+    sleep = FakeSleep()
+    error = retry.PermanentError("HTTP 404", status=404)
+    func, calls = _flaky(error)
+    with pytest.raises(retry.PermanentError) as info:
+        retry.call_with_policy(func, sleep=sleep)
+    assert info.value is error
+    assert sleep.calls == []
+    assert len(calls) == 1

@@ -1,0 +1,125 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+from odoo.tests.common import HttpCase, tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import PREVIOUS_SECRET, customer_payload, make_backend, signed_headers
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookEndpoint(HttpCase):
+    """The inbox endpoint over real HTTP: verify, limit, deduplicate, enqueue."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.backend = make_backend(cls.env)
+        cls.events = cls.env["retail.webhook.event"]
+
+    def post(self, body, headers, backend=None):
+        backend = backend or self.backend
+        return self.url_open(f"/retail/webhook/{backend.channel}/{backend.id}", data=body, headers=headers)
+
+    def body(self, **values):
+        return json.dumps(customer_payload(**values)).encode()
+
+    def event_count(self):
+        return self.events.search_count([("backend_id", "=", self.backend.id)])
+
+    def test_good_signature_stores_event_and_enqueues_one_job(self):
+        body = self.body()
+        with trap_jobs() as trap:
+            response = self.post(body, signed_headers(body, delivery="del-good"))
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response.json()["status"], "accepted")
+            trap.assert_jobs_count(1)
+        event = self.events.search([("delivery_id", "=", "del-good")])
+        job = trap.enqueued_jobs[0]
+        self.assertEqual((job.method_name, job.recordset.ids), ("_process_job", event.ids))
+        self.assertEqual(job.channel, "root.retail.webhook")
+        self.assertEqual(event.topic, "partners/update")
+        self.assertEqual(event.payload["email"], "jane.roe@example.com")
+        self.assertEqual(event.payload_size, len(body))
+        self.assertEqual(event.state, "queued")
+
+    def test_bad_signature_is_rejected_and_counted(self):
+        body = self.body()
+        headers = signed_headers(body, secret="not-the-secret", delivery="del-bad")
+        before = self.backend.webhook_rejected_count
+        with trap_jobs() as trap:
+            response = self.post(body, headers)
+            trap.assert_jobs_count(0)
+        self.assertEqual(response.status_code, 401)
+        self.assertEqual(self.event_count(), 0)
+        self.backend.invalidate_recordset()
+        self.assertEqual(self.backend.webhook_rejected_count, before + 1)
+
+    def test_tampered_body_is_rejected(self):
+        body = self.body()
+        headers = signed_headers(body, delivery="del-tampered")
+        response = self.post(body.replace(b"Jane", b"John"), headers)
+        self.assertEqual(response.status_code, 401)
+        self.assertEqual(self.event_count(), 0)
+
+    def test_previous_secret_is_accepted_during_rotation(self):
+        body = self.body()
+        response = self.post(body, signed_headers(body, secret=PREVIOUS_SECRET, delivery="del-prev"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.event_count(), 1)
+
+    def test_lowercase_header_style_is_accepted(self):
+        body = self.body()
+        response = self.post(body, signed_headers(body, delivery="del-lower", style="lower"))
+        self.assertEqual(response.status_code, 200)
+        event = self.events.search([("backend_id", "=", self.backend.id)])
+        self.assertEqual((event.delivery_id, event.topic), ("del-lower", "partners/update"))
+
+    def test_missing_signature_header_is_rejected(self):
+        body = self.body()
+        response = self.post(body, signed_headers(body, secret=None, delivery="del-nosig"))
+        self.assertEqual(response.status_code, 401)
+        self.assertEqual(self.event_count(), 0)
+
+    def test_oversized_body_answers_413(self):
+        self.env["ir.config_parameter"].sudo().set_param("retail_connector_base.webhook_max_bytes", "1024")
+        body = self.body(name="X" * 2000)
+        response = self.post(body, signed_headers(body, delivery="del-big"))
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(self.event_count(), 0)
+
+    def test_duplicate_delivery_creates_nothing(self):
+        body = self.body()
+        headers = signed_headers(body, delivery="del-dup")
+        with trap_jobs() as trap:
+            first = self.post(body, headers)
+            second = self.post(body, headers)
+            third = self.post(body, headers)
+            trap.assert_jobs_count(1)
+        self.assertEqual([r.status_code for r in (first, second, third)], [200, 200, 200])
+        self.assertEqual([r.json()["status"] for r in (first, second, third)], ["accepted", "duplicate", "duplicate"])
+        self.assertEqual(self.event_count(), 1)
+
+    def test_unknown_backend_or_wrong_channel_answers_404(self):
+        body = self.body()
+        headers = signed_headers(body, delivery="del-404")
+        response = self.url_open(f"/retail/webhook/test/{self.backend.id + 100000}", data=body, headers=headers)
+        self.assertEqual(response.status_code, 404)
+        response = self.url_open(f"/retail/webhook/othershop/{self.backend.id}", data=body, headers=headers)
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(self.event_count(), 0)
+
+    def test_paused_backend_stores_and_waits_for_resume(self):
+        self.backend.action_pause()
+        body = self.body()
+        with trap_jobs() as trap:
+            response = self.post(body, signed_headers(body, delivery="del-paused"))
+            self.assertEqual(response.status_code, 200)
+            trap.assert_jobs_count(0)
+            event = self.events.search([("delivery_id", "=", "del-paused")])
+            self.assertEqual(event.state, "received")
+            self.backend.action_resume()
+            trap.assert_jobs_count(1, only=event._process_job)
+        self.assertEqual(event.state, "queued")
+        self.assertEqual(self.backend.state, "active")
