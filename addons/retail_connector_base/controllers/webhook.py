@@ -81,6 +81,4 @@ class RetailWebhookController(http.Controller):
     @staticmethod
     def _answer(status, message, **extra):
         body = json.dumps(dict(status=message, **extra))
-        return request.make_response(
-            body, headers=[("Content-Type", "application/json")], status=status
-        )
+        return request.make_response(body, headers=[("Content-Type", "application/json")], status=status)

@@ -68,8 +68,8 @@ def parse_retry_after(value, now=None):
     try:
         seconds = float(value)
     except (TypeError, ValueError):
-        pass
-    else:
+        seconds = None
+    if seconds is not None:
         return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)

@@ -5,6 +5,4 @@ from odoo import fields, models
 class QueueJob(models.Model):
     _inherit = "queue.job"
 
-    retail_backend_id = fields.Many2one(
-        "retail.backend", string="Retail Backend", index=True, ondelete="set null", readonly=True
-    )
+    retail_backend_id = fields.Many2one("retail.backend", index=True, ondelete="set null", readonly=True)

@@ -37,9 +37,7 @@ class RetailBackend(models.Model):
     sequence = fields.Integer(default=10)
     channel = fields.Selection(selection=[], required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, tracking=True
-    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, tracking=True)
     state = fields.Selection(
         [("draft", "Draft"), ("active", "Active"), ("paused", "Paused")],
         default="draft",
@@ -57,7 +55,9 @@ class RetailBackend(models.Model):
         help="Still accepted after a rotation, until every sender uses the new secret.",
     )
     webhook_rejected_count = fields.Integer(
-        string="Rejected Webhooks", readonly=True, copy=False,
+        string="Rejected Webhooks",
+        readonly=True,
+        copy=False,
         help="Deliveries refused for a bad or missing signature.",
     )
     webhook_last_rejected_at = fields.Datetime(readonly=True, copy=False)
@@ -82,10 +82,14 @@ class RetailBackend(models.Model):
             )
         )
         job_counts = {}
-        for backend, state, count in self.env["queue.job"].sudo()._read_group(
-            [("retail_backend_id", "in", self.ids), ("state", "in", ("failed", "pending", "enqueued", "started"))],
-            ["retail_backend_id", "state"],
-            ["__count"],
+        for backend, state, count in (
+            self.env["queue.job"]
+            .sudo()
+            ._read_group(
+                [("retail_backend_id", "in", self.ids), ("state", "in", ("failed", "pending", "enqueued", "started"))],
+                ["retail_backend_id", "state"],
+                ["__count"],
+            )
         ):
             bucket = "failed" if state == "failed" else "pending"
             job_counts[(backend.id, bucket)] = job_counts.get((backend.id, bucket), 0) + count

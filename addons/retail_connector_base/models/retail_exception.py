@@ -65,9 +65,7 @@ class RetailException(models.Model):
     )
     user_id = fields.Many2one("res.users", string="Assignee", tracking=True)
     backend_id = fields.Many2one("retail.backend", ondelete="cascade", index=True)
-    company_id = fields.Many2one(
-        "res.company", index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company)
     key = fields.Char(index=True, readonly=True, help="Identifies the problem: the same key updates it.")
     first_seen = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     last_seen = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
@@ -107,8 +105,20 @@ class RetailException(models.Model):
     # Reporting (called by the connector, never by users)
     # ------------------------------------------------------------------
     @api.model
-    def _report(self, type_code, key, backend=None, message="", record=None, external_id=None,
-                origin=None, payload=None, job_uuid=None, severity=None, suggested_fix=None):
+    def _report(
+        self,
+        type_code,
+        key,
+        backend=None,
+        message="",
+        record=None,
+        external_id=None,
+        origin=None,
+        payload=None,
+        job_uuid=None,
+        severity=None,
+        suggested_fix=None,
+    ):
         """Open an exception, or update the open one with the same ``key``."""
         exception_type = self.env["retail.exception.type"].sudo().search([("code", "=", type_code)], limit=1)
         if not exception_type:
@@ -179,16 +189,22 @@ class RetailException(models.Model):
         closed = self.filtered(lambda e: e.state not in OPEN_STATES)
         if closed:
             raise UserError(
-                _("Only open exceptions can be handled; %s is already %s.", closed[0].name, closed[0].state)
+                _(
+                    "Only open exceptions can be handled; %(name)s is already %(state)s.",
+                    name=closed[0].name,
+                    state=closed[0].state,
+                )
             )
 
     def action_retry(self):
         """Re-run what failed: the failed job, or the origin record's retry."""
         self._check_open()
         for exception in self:
-            job = self.env["queue.job"].sudo().search([("uuid", "=", exception.job_uuid)], limit=1) if (
-                exception.job_uuid
-            ) else self.env["queue.job"]
+            job = (
+                self.env["queue.job"].sudo().search([("uuid", "=", exception.job_uuid)], limit=1)
+                if (exception.job_uuid)
+                else self.env["queue.job"]
+            )
             origin = exception._origin_record()
             if origin and hasattr(origin, "_retail_retry"):
                 origin._retail_retry()
@@ -262,12 +278,19 @@ class RetailException(models.Model):
     @api.model
     def _cron_report_failed_jobs(self):
         """Every connector job that failed for good gets a workbench entry."""
-        jobs = self.env["queue.job"].sudo().search(
-            [("state", "=", "failed"), "|", ("retail_backend_id", "!=", False), ("channel", "=like", "root.retail%")]
+        jobs = (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "failed"),
+                    "|",
+                    ("retail_backend_id", "!=", False),
+                    ("channel", "=like", "root.retail%"),
+                ]
+            )
         )
-        known = set(
-            self.sudo().search([("key", "in", [f"job:{job.uuid}" for job in jobs])]).mapped("key")
-        )
+        known = set(self.sudo().search([("key", "in", [f"job:{job.uuid}" for job in jobs])]).mapped("key"))
         reported = self.browse()
         for job in jobs.filtered(lambda j: f"job:{j.uuid}" not in known):
             reported |= self._report(

@@ -46,9 +46,7 @@ class RetailSyncLog(models.Model):
     backend_id = fields.Many2one("retail.backend", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
     logged_at = fields.Datetime(required=True, default=fields.Datetime.now, index=True, readonly=True)
-    direction = fields.Selection(
-        [("import", "Import"), ("export", "Export"), ("webhook", "Webhook")], required=True
-    )
+    direction = fields.Selection([("import", "Import"), ("export", "Export"), ("webhook", "Webhook")], required=True)
     entity = fields.Char(required=True)
     external_id = fields.Char(index=True)
     res_model = fields.Char(string="Record Model")
@@ -61,9 +59,7 @@ class RetailSyncLog(models.Model):
     job_uuid = fields.Char(string="Job UUID", index=True)
     correlation_id = fields.Char(index=True, help="Ties together the runs caused by one event.")
     external_updated_at = fields.Datetime()
-    lag_seconds = fields.Float(
-        help="Seconds between the channel's 'updated at' and the end of the synchronisation."
-    )
+    lag_seconds = fields.Float(help="Seconds between the channel's 'updated at' and the end of the synchronisation.")
     exception_id = fields.Many2one("retail.exception", ondelete="set null")
 
     @api.model_create_multi
@@ -80,8 +76,9 @@ class RetailSyncLog(models.Model):
         return super().write(vals)
 
     @contextmanager
-    def _track(self, backend, direction, entity, external_id=None, correlation_id=None, origin=None,
-               exception_type=None):
+    def _track(
+        self, backend, direction, entity, external_id=None, correlation_id=None, origin=None, exception_type=None
+    ):
         """Run the body as one logged, all-or-nothing synchronisation.
 
         Throttled and transient failures are re-raised as ``RetryableJobError``
@@ -174,9 +171,7 @@ class RetailSyncLog(models.Model):
 
     @api.model
     def _gc_old_logs(self):
-        days = int(
-            self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM, DEFAULT_RETENTION_DAYS)
-        )
+        days = int(self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM, DEFAULT_RETENTION_DAYS))
         limit = fields.Datetime.now() - timedelta(days=days)
         removed = 0
         while True:

@@ -19,9 +19,7 @@ class RetailSyncWatermark(models.Model):
     last_success_at = fields.Datetime(string="Last Successful Sync")
     last_run_at = fields.Datetime(string="Last Run")
 
-    _backend_entity_uniq = models.Constraint(
-        "UNIQUE(backend_id, entity)", "One watermark per backend and entity."
-    )
+    _backend_entity_uniq = models.Constraint("UNIQUE(backend_id, entity)", "One watermark per backend and entity.")
 
     def _get(self, backend, entity):
         mark = self.search([("backend_id", "=", backend.id), ("entity", "=", entity)], limit=1)

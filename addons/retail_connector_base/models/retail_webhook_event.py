@@ -42,9 +42,7 @@ class RetailWebhookEvent(models.Model):
     error_message = fields.Text(readonly=True)
     exception_id = fields.Many2one("retail.exception", readonly=True, ondelete="set null")
 
-    _backend_delivery_uniq = models.Constraint(
-        "UNIQUE(backend_id, delivery_id)", "This delivery was already received."
-    )
+    _backend_delivery_uniq = models.Constraint("UNIQUE(backend_id, delivery_id)", "This delivery was already received.")
 
     @api.model
     def _receive(self, backend, topic, delivery_id, payload, payload_size, event_id=None, triggered_at=None):
@@ -82,11 +80,15 @@ class RetailWebhookEvent(models.Model):
         # Jobs run as the superuser in the backend's company: webhooks come
         # from a public route, and the job's user must be able to write.
         for event in self.with_user(SUPERUSER_ID):
-            job = event.with_company(event.company_id).with_delay(
-                channel=WEBHOOK_CHANNEL,
-                description=f"Process webhook {event.topic} ({event.delivery_id})",
-                identity_key=f"retail-webhook-event-{event.id}",
-            )._process_job()
+            job = (
+                event.with_company(event.company_id)
+                .with_delay(
+                    channel=WEBHOOK_CHANNEL,
+                    description=f"Process webhook {event.topic} ({event.delivery_id})",
+                    identity_key=f"retail-webhook-event-{event.id}",
+                )
+                ._process_job()
+            )
             event.write({"state": "queued", "job_uuid": job.uuid if job else False})
 
     def _process_job(self):

@@ -1,7 +1,5 @@
 """Plain-Python tests for lib.masking (no database needed)."""
 
-import pytest
-
 from odoo.addons.retail_connector_base.lib import masking
 
 

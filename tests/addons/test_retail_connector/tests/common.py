@@ -24,7 +24,7 @@ class FakeChannelHandler(BaseHTTPRequestHandler):
         "/forbidden": (401, {}, {"errors": "Invalid API key or access token"}),
     }
 
-    def do_GET(self):  # noqa: N802 - http.server API
+    def do_GET(self):
         if self.path == "/slow":
             time.sleep(1.5)
         status, headers, body = self.routes.get(self.path, (200, {}, {"ok": True}))
@@ -100,7 +100,9 @@ class RetailCase(TransactionCase):
             cls.env, login="rc_user", groups="base.group_user,retail_connector_base.group_retail_connector_user"
         )
         cls.accountant = new_test_user(
-            cls.env, login="rc_accountant", groups="base.group_user,retail_connector_base.group_retail_connector_finance"
+            cls.env,
+            login="rc_accountant",
+            groups="base.group_user,retail_connector_base.group_retail_connector_finance",
         )
 
     def receive(self, payload, delivery="d-1", topic="partners/update", backend=None):

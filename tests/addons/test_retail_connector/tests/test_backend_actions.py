@@ -20,7 +20,9 @@ class TestBackendActions(RetailCase):
             trap.assert_jobs_count(2)
             trap.perform_enqueued_jobs()
         self.assertEqual((first.state, second.state), ("done", "done"))
-        self.assertEqual(self.env["retail.test.partner.binding"].search_count([("backend_id", "=", self.backend.id)]), 2)
+        self.assertEqual(
+            self.env["retail.test.partner.binding"].search_count([("backend_id", "=", self.backend.id)]), 2
+        )
 
     def test_job_started_while_paused_leaves_event_waiting(self):
         with trap_jobs() as trap:

@@ -59,7 +59,9 @@ class TestConcurrentImport(TransactionCase):
             backend = env["retail.backend"].browse(backend_id)
             retried = env["retail.test.partner.binding"]._import_partner(backend, customer_payload(555))
             bindings = env["retail.test.partner.binding"].search([("backend_id", "=", backend_id)])
-            partners = env["res.partner"].search([("email", "=", "jane.roe@example.com"), ("id", "in", bindings.odoo_id.ids)])
+            partners = env["res.partner"].search(
+                [("email", "=", "jane.roe@example.com"), ("id", "in", bindings.odoo_id.ids)]
+            )
             self.assertEqual(retried, "skipped")
             self.assertEqual(len(bindings), 1)
             self.assertEqual(len(partners), 1)

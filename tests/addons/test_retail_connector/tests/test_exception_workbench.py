@@ -47,14 +47,18 @@ class TestExceptionWorkbench(RetailCase):
 
     def test_ignore_needs_a_reason(self):
         exception = self.report()
-        wizard = self.env["retail.exception.ignore.wizard"].create({"exception_ids": [(6, 0, exception.ids)], "reason": " "})
+        wizard = self.env["retail.exception.ignore.wizard"].create(
+            {"exception_ids": [(6, 0, exception.ids)], "reason": " "}
+        )
         with self.assertRaises(UserError):
             wizard.action_confirm()
         self.assertEqual(exception.state, "new")
         action = exception.action_ignore()
         self.assertEqual(action["res_model"], "retail.exception.ignore.wizard")
-        wizard = self.env["retail.exception.ignore.wizard"].with_context(action["context"]).create(
-            {"reason": "Test order placed by the shop owner"}
+        wizard = (
+            self.env["retail.exception.ignore.wizard"]
+            .with_context(**action["context"])
+            .create({"reason": "Test order placed by the shop owner"})
         )
         wizard.action_confirm()
         self.assertEqual(exception.state, "ignored")

@@ -79,9 +79,7 @@ class TestInboxProcessing(RetailCase):
             event.action_replay()
             trap.perform_enqueued_jobs()
         self.assertEqual(exception.occurrence_count, 2)
-        self.assertEqual(
-            self.env["retail.exception"].search_count([("backend_id", "=", self.backend.id)]), 1
-        )
+        self.assertEqual(self.env["retail.exception"].search_count([("backend_id", "=", self.backend.id)]), 1)
         # The data is corrected at the source; Retry replays the stored event.
         event.sudo().write({"payload": customer_payload(external_id=7)})
         with trap_jobs() as trap:
