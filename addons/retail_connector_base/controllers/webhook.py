@@ -4,11 +4,12 @@ import logging
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from odoo import fields, http
+from odoo import http
 from odoo.http import request
 
 from ..lib.digest import payload_digest
 from ..lib.signature import first_header, verify_signature
+from ..lib.timestamps import parse_timestamp
 
 _logger = logging.getLogger(__name__)
 
@@ -64,19 +65,9 @@ class RetailWebhookController(http.Controller):
             payload=payload if payload is not None else {"_raw": body.decode("utf-8", "replace")[:10000]},
             payload_size=len(body),
             event_id=(first_header(headers, spec.event_id_headers) or "")[:128] or None,
-            triggered_at=self._parse_datetime(first_header(headers, spec.triggered_at_headers)),
+            triggered_at=parse_timestamp(first_header(headers, spec.triggered_at_headers)),
         )
         return self._answer(200, "accepted" if created else "duplicate", event_id=event.id)
-
-    @staticmethod
-    def _parse_datetime(value):
-        if not value:
-            return None
-        try:
-            parsed = fields.Datetime.to_datetime(value.replace("T", " ")[:19])
-        except ValueError:
-            return None
-        return parsed
 
     @staticmethod
     def _answer(status, message, **extra):

@@ -77,7 +77,15 @@ class RetailSyncLog(models.Model):
 
     @contextmanager
     def _track(
-        self, backend, direction, entity, external_id=None, correlation_id=None, origin=None, exception_type=None
+        self,
+        backend,
+        direction,
+        entity,
+        external_id=None,
+        correlation_id=None,
+        origin=None,
+        exception_type=None,
+        payload=None,
     ):
         """Run the body as one logged, all-or-nothing synchronisation.
 
@@ -107,7 +115,7 @@ class RetailSyncLog(models.Model):
                 record=run.record,
                 external_id=external_id,
                 origin=origin,
-                payload=getattr(error, "details", None),
+                payload=getattr(error, "details", None) or payload,
                 job_uuid=self.env.context.get("job_uuid"),
             )
         else:

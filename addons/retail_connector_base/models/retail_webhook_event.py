@@ -107,6 +107,7 @@ class RetailWebhookEvent(models.Model):
             correlation_id=self.event_id or self.delivery_id,
             origin=self,
             exception_type="webhook_failed",
+            payload=self.payload,
         ) as run:
             run.record = self
             backend._process_webhook_event(self)

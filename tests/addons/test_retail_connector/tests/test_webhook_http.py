@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+from datetime import datetime
 
 from odoo.tests.common import HttpCase, tagged
 
@@ -30,8 +31,10 @@ class TestWebhookEndpoint(HttpCase):
 
     def test_good_signature_stores_event_and_enqueues_one_job(self):
         body = self.body()
+        headers = signed_headers(body, delivery="del-good")
+        headers["X-Test-Triggered-At"] = "2026-11-22T10:15:00.123456789+02:00"
         with trap_jobs() as trap:
-            response = self.post(body, signed_headers(body, delivery="del-good"))
+            response = self.post(body, headers)
             self.assertEqual(response.status_code, 200)
             self.assertEqual(response.json()["status"], "accepted")
             trap.assert_jobs_count(1)
@@ -42,6 +45,7 @@ class TestWebhookEndpoint(HttpCase):
         self.assertEqual(event.topic, "partners/update")
         self.assertEqual(event.payload["email"], "jane.roe@example.com")
         self.assertEqual(event.payload_size, len(body))
+        self.assertEqual(event.triggered_at, datetime(2026, 11, 22, 8, 15, 0))
         self.assertEqual(event.state, "queued")
 
     def test_bad_signature_is_rejected_and_counted(self):
