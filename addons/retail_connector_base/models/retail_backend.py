@@ -8,6 +8,10 @@ from odoo.exceptions import UserError
 
 MANAGER_GROUP = "retail_connector_base.group_retail_connector_manager"
 DASHBOARD_LAG_HOURS = 24
+IMPORT_CHANNEL = "root.retail.import"
+EXPORT_CHANNEL = "root.retail.export"
+#: exports of one entity scheduled within this window are sent as one job
+EXPORT_DEBOUNCE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -61,14 +65,30 @@ class RetailBackend(models.Model):
         help="Deliveries refused for a bad or missing signature.",
     )
     webhook_last_rejected_at = fields.Datetime(readonly=True, copy=False)
+    catch_up_overlap_minutes = fields.Integer(
+        default=10,
+        help="The catch-up asks the channel for records updated since the watermark minus this overlap, "
+        "so that records written while the previous run was reading are not missed.",
+    )
     watermark_ids = fields.One2many("retail.sync.watermark", "backend_id", string="Sync Watermarks")
     exception_ids = fields.One2many("retail.exception", "backend_id", string="Exceptions")
-    open_exception_count = fields.Integer(compute="_compute_dashboard")
-    failed_job_count = fields.Integer(compute="_compute_dashboard")
-    pending_job_count = fields.Integer(compute="_compute_dashboard")
+    webhook_url = fields.Char(
+        string="Webhook URL", compute="_compute_webhook_url", help="Where the channel must send its webhooks."
+    )
+    open_exception_count = fields.Integer(string="Open Exceptions", compute="_compute_dashboard")
+    failed_job_count = fields.Integer(string="Failed Jobs", compute="_compute_dashboard")
+    pending_job_count = fields.Integer(string="Pending Jobs", compute="_compute_dashboard")
     last_sync_summary = fields.Text(compute="_compute_dashboard")
     sync_lag_p50 = fields.Float(string="Sync Lag p50 (s)", compute="_compute_dashboard")
     sync_lag_p95 = fields.Float(string="Sync Lag p95 (s)", compute="_compute_dashboard")
+
+    @api.depends("channel")
+    def _compute_webhook_url(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for backend in self:
+            backend.webhook_url = (
+                f"{base_url}/retail/webhook/{backend.channel}/{backend.id}" if backend.id and backend.channel else False
+            )
 
     # ------------------------------------------------------------------
     # Dashboard
@@ -166,8 +186,68 @@ class RetailBackend(models.Model):
         return action
 
     # ------------------------------------------------------------------
+    # Catch-up (scheduled imports) and debounced exports
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_catch_up(self):
+        """Scheduled action: one catch-up job per active backend."""
+        for backend in self.search([("state", "=", "active")]):
+            backend._enqueue_catch_up()
+
+    def _enqueue_catch_up(self):
+        self.ensure_one()
+        return self.with_delay(
+            channel=IMPORT_CHANNEL,
+            description=f"Catch up with {self.name}",
+            identity_key=f"retail-catch-up-{self.id}",
+        )._catch_up_job()
+
+    def _catch_up_job(self):
+        """Import what changed on the channel since each entity's watermark."""
+        self.ensure_one()
+        done = []
+        for entity in self._channel_catch_up_entities():
+            mark = self._get_watermark(entity)
+            since = mark.last_external_updated_at
+            if since:
+                since -= timedelta(minutes=self.catch_up_overlap_minutes)
+            newest = self._channel_catch_up(entity, since)
+            mark._advance(newest)
+            done.append(entity)
+        return f"caught up: {', '.join(done) or 'nothing to do'}"
+
+    def _schedule_export(self, entity, delay=EXPORT_DEBOUNCE_SECONDS):
+        """Export ``entity`` soon; calls within ``delay`` seconds share one job."""
+        for backend in self.filtered(lambda b: b.state == "active"):
+            backend.with_delay(
+                channel=EXPORT_CHANNEL,
+                eta=delay,
+                description=f"Export {entity} to {backend.name}",
+                identity_key=f"retail-export-{entity}-{backend.id}",
+            )._export_job(entity)
+
+    def _export_job(self, entity):
+        self.ensure_one()
+        with self.env["retail.sync.log"]._track(self, "export", entity) as run:
+            run.message = self._channel_export(entity) or ""
+        return run.result
+
+    # ------------------------------------------------------------------
     # Channel hooks (implemented by channel modules)
     # ------------------------------------------------------------------
+    def _channel_catch_up_entities(self):
+        """Entities the catch-up imports, in order (e.g. products before orders)."""
+        return []
+
+    def _channel_catch_up(self, entity, since):
+        """Import ``entity`` records updated since ``since`` (None: all);
+        return the newest channel 'updated at' imported, or None."""
+        raise UserError(_("The channel %(channel)s cannot catch up %(entity)s.", channel=self.channel, entity=entity))
+
+    def _channel_export(self, entity):
+        """Send ``entity`` (e.g. stock levels) to the channel; return a short summary."""
+        raise UserError(_("The channel %(channel)s cannot export %(entity)s.", channel=self.channel, entity=entity))
+
     def _channel_test_connection(self):
         """Check credentials against the channel; return a short message."""
         raise UserError(_("The channel %s cannot test its connection yet.", self.channel))

@@ -69,7 +69,8 @@ class RetailException(models.Model):
     key = fields.Char(index=True, readonly=True, help="Identifies the problem: the same key updates it.")
     first_seen = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     last_seen = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
-    occurrence_count = fields.Integer(default=1, readonly=True)
+    occurrence_count = fields.Integer(string="Occurrences", default=1, readonly=True)
+    can_retry = fields.Boolean(compute="_compute_can_retry", help="A failed job or event can be re-run.")
     age_days = fields.Integer(string="Age (days)", compute="_compute_age_days")
     age_bucket = fields.Selection(AGE_BUCKETS, string="Age", default="0_1", readonly=True, index=True)
     res_model = fields.Char(string="Related Model", readonly=True)
@@ -85,7 +86,7 @@ class RetailException(models.Model):
     resolution_note = fields.Text(tracking=True)
 
     _open_key_uniq = models.UniqueIndex(
-        "(key) WHERE state IN ('new', 'in_progress') AND key IS NOT NULL",
+        "(COALESCE(backend_id, 0), key) WHERE state IN ('new', 'in_progress') AND key IS NOT NULL",
         "This problem is already open.",
     )
 
@@ -94,6 +95,14 @@ class RetailException(models.Model):
         ranks = {code: rank for rank, (code, _label) in enumerate(SEVERITIES)}
         for exception in self:
             exception.severity_rank = ranks.get(exception.severity, 0)
+
+    @api.depends("job_uuid", "origin_model", "origin_id", "state")
+    def _compute_can_retry(self):
+        for exception in self:
+            origin = exception._origin_record()
+            exception.can_retry = exception.state in OPEN_STATES and bool(
+                exception.job_uuid or (origin and hasattr(origin, "_retail_retry"))
+            )
 
     @api.depends("first_seen")
     def _compute_age_days(self):
@@ -134,8 +143,11 @@ class RetailException(models.Model):
         model = self.sudo()
         if key:
             # Serialise reporters of one key; the partial unique index is the guarantee.
-            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_lock_key(self._name, key),))
-            existing = model.search([("key", "=", key), ("state", "in", OPEN_STATES)], limit=1)
+            backend_id = backend.id if backend else False
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_lock_key(self._name, backend_id, key),))
+            existing = model.search(
+                [("backend_id", "=", backend_id), ("key", "=", key), ("state", "in", OPEN_STATES)], limit=1
+            )
             if existing:
                 values["occurrence_count"] = existing.occurrence_count + 1
                 existing.write(values)
@@ -175,9 +187,11 @@ class RetailException(models.Model):
         return payload[:PAYLOAD_EXCERPT_CHARS]
 
     @api.model
-    def _resolve_key(self, key, note=None):
+    def _resolve_key(self, key, backend=None, note=None):
         """Close the open exception of ``key`` (e.g. a retry succeeded)."""
-        open_ones = self.sudo().search([("key", "=", key), ("state", "in", OPEN_STATES)])
+        open_ones = self.sudo().search(
+            [("backend_id", "=", backend.id if backend else False), ("key", "=", key), ("state", "in", OPEN_STATES)]
+        )
         if open_ones:
             open_ones.write({"state": "resolved", "resolution_note": note})
         return open_ones

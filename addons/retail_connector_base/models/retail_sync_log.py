@@ -122,13 +122,14 @@ class RetailSyncLog(models.Model):
             if run.result == "done":
                 self.env["retail.exception"]._resolve_key(
                     self._exception_key(backend, direction, entity, external_id),
+                    backend=backend,
                     note="A later synchronisation succeeded.",
                 )
         self._log_run(backend, direction, entity, external_id, run, started, correlation_id)
 
     @api.model
     def _exception_key(self, backend, direction, entity, external_id):
-        return f"{backend.id}:{direction}:{entity}:{external_id or '-'}"
+        return f"{direction}:{entity}:{external_id or '-'}"
 
     @api.model
     def _log_run(self, backend, direction, entity, external_id, run, started, correlation_id=None):

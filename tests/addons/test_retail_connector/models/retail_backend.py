@@ -42,6 +42,32 @@ class RetailBackend(models.Model):
             raise PermanentError(payload.get("message", "The channel refused the request"))
         raise UserError(_("Unknown topic %s", event.topic))
 
+    def _channel_catch_up_entities(self):
+        if self.channel != "test":
+            return super()._channel_catch_up_entities()
+        return ["customers"]
+
+    def _channel_catch_up(self, entity, since):
+        if self.channel != "test":
+            return super()._channel_catch_up(entity, since)
+        params = {"updated_at_min": fields.Datetime.to_string(since)} if since else {}
+        __, payload = request_json("GET", f"{self.test_api_url}/customers", params=params, timeout=5)
+        binding_model = self.env["retail.test.partner.binding"]
+        newest = None
+        for customer in payload["customers"]:
+            binding_model._import_partner(self, customer)
+            updated_at = fields.Datetime.to_datetime(customer["updated_at"])
+            newest = max(newest, updated_at) if newest else updated_at
+        return newest
+
+    def _channel_export(self, entity):
+        if self.channel != "test":
+            return super()._channel_export(entity)
+        partners = self.env["retail.test.partner.binding"].search([("backend_id", "=", self.id)])
+        body = {"entity": entity, "items": [{"id": b.external_id, "name": b.odoo_id.name} for b in partners]}
+        __, answer = request_json("POST", f"{self.test_api_url}/export", json=body, timeout=5)
+        return f"sent {answer['received']} {entity}"
+
     def _test_fetch_job(self, path, entity="orders"):
         """A job that reads one remote resource under the base retry policy."""
         with self.env["retail.sync.log"]._track(self, "import", entity, external_id=path) as run:

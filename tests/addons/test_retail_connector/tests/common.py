@@ -3,6 +3,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 from odoo.tests.common import TransactionCase, new_test_user
 
@@ -12,8 +13,18 @@ CURRENT_SECRET = "current-secret-0123456789"
 PREVIOUS_SECRET = "previous-secret-9876543210"
 
 
+CUSTOMERS = [
+    {"id": 201, "name": "Ann Lee", "email": "ann@example.com", "updated_at": "2026-11-20 08:00:00"},
+    {"id": 202, "name": "Bo Chen", "email": "bo@example.com", "updated_at": "2026-11-21 09:30:00"},
+    {"id": 203, "name": "Cy Diaz", "email": "cy@example.com", "updated_at": "2026-11-22 07:45:00"},
+]
+
+
 class FakeChannelHandler(BaseHTTPRequestHandler):
     """A tiny channel API on 127.0.0.1 answering by path (real HTTP, real JSON)."""
+
+    #: (method, path with query, decoded body) of every request, for assertions
+    requests_seen = []
 
     routes = {
         "/shop": (200, {}, {"name": "Test Shop", "currency": "EUR"}),
@@ -25,9 +36,22 @@ class FakeChannelHandler(BaseHTTPRequestHandler):
     }
 
     def do_GET(self):
+        self.requests_seen.append(("GET", self.path, None))
         if self.path == "/slow":
             time.sleep(1.5)
-        status, headers, body = self.routes.get(self.path, (200, {}, {"ok": True}))
+        url = urlsplit(self.path)
+        if url.path == "/customers":
+            since = parse_qs(url.query).get("updated_at_min", [""])[0]
+            customers = [c for c in CUSTOMERS if c["updated_at"] >= since]
+            return self._send(200, {}, {"customers": customers})
+        return self._send(*self.routes.get(self.path, (200, {}, {"ok": True})))
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"null")
+        self.requests_seen.append(("POST", self.path, body))
+        return self._send(200, {}, {"received": len((body or {}).get("items", []))})
+
+    def _send(self, status, headers, body):
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
