@@ -1,4 +1,5 @@
 from . import retail_backend
+from . import retail_backend_job_mixin
 from . import retail_sync_watermark
 from . import retail_binding_mixin
 from . import retail_sync_log

@@ -25,6 +25,7 @@ class RetailBindingMixin(models.AbstractModel):
     """
 
     _name = "retail.binding.mixin"
+    _inherit = ["retail.backend.job.mixin"]
     _description = "Retail Binding (abstract)"
 
     backend_id = fields.Many2one("retail.backend", required=True, ondelete="restrict", index=True)
@@ -113,9 +114,3 @@ class RetailBindingMixin(models.AbstractModel):
             backend, external_id, record, payload=payload, external_updated_at=external_updated_at, binding=binding
         )
         return binding, "done"
-
-    def _job_store_values(self, job):
-        values = super()._job_store_values(job)
-        if len(self.backend_id) == 1:
-            values["retail_backend_id"] = self.backend_id.id
-        return values

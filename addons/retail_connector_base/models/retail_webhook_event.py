@@ -15,6 +15,7 @@ class RetailWebhookEvent(models.Model):
     """The webhook inbox: every verified delivery, stored once, processed by a job."""
 
     _name = "retail.webhook.event"
+    _inherit = ["retail.backend.job.mixin"]
     _description = "Retail Webhook Event"
     _order = "id desc"
     _rec_name = "topic"
@@ -131,9 +132,3 @@ class RetailWebhookEvent(models.Model):
             raise UserError(_("Resume backend %s before replaying its events.", inactive[0].backend_id.name))
         self._enqueue_processing()
         return True
-
-    def _job_store_values(self, job):
-        values = super()._job_store_values(job)
-        if len(self.backend_id) == 1:
-            values["retail_backend_id"] = self.backend_id.id
-        return values

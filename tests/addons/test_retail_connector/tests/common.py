@@ -135,3 +135,18 @@ class RetailCase(TransactionCase):
         return self.env["retail.webhook.event"]._receive(
             backend or self.backend, topic=topic, delivery_id=delivery, payload=payload, payload_size=len(body)
         )
+
+
+class ChannelApiCase(RetailCase):
+    """RetailCase with the backend pointed at a local fake channel API."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = FakeChannelServer().start()
+        cls.addClassCleanup(cls.server.stop)
+        cls.backend.test_api_url = cls.server.url
+
+    def setUp(self):
+        super().setUp()
+        FakeChannelHandler.requests_seen.clear()

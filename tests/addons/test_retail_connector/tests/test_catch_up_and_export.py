@@ -5,22 +5,11 @@ from freezegun import freeze_time
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import FakeChannelHandler, FakeChannelServer, RetailCase, make_backend
+from .common import ChannelApiCase, FakeChannelHandler, make_backend
 
 
-class TestCatchUpAndExport(RetailCase):
+class TestCatchUpAndExport(ChannelApiCase):
     """The scheduled catch-up and the debounced export, against a local HTTP API."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.server = FakeChannelServer().start()
-        cls.addClassCleanup(cls.server.stop)
-        cls.backend.test_api_url = cls.server.url
-
-    def setUp(self):
-        super().setUp()
-        FakeChannelHandler.requests_seen.clear()
 
     def test_cron_enqueues_one_catch_up_per_active_backend(self):
         paused = make_backend(self.env, name="Paused Shop", state="paused")

@@ -1,18 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from .common import FakeChannelServer, RetailCase
+from .common import ChannelApiCase
 
 
-class TestRetryPolicyInJobs(RetailCase):
+class TestRetryPolicyInJobs(ChannelApiCase):
     """A job reading a real local HTTP API: what each remote outcome does to the job."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.server = FakeChannelServer().start()
-        cls.addClassCleanup(cls.server.stop)
-        cls.backend.test_api_url = cls.server.url
 
     def failed_logs(self):
         return self.env["retail.sync.log"].search([("backend_id", "=", self.backend.id), ("result", "=", "failed")])
