@@ -36,6 +36,24 @@ class TestSecurity(RetailCase):
         self.assertNotEqual(backend.webhook_secret, CURRENT_SECRET)
         self.assertGreaterEqual(len(backend.webhook_secret), 32)
 
+    def test_secrets_never_reach_chatter_or_tracking(self):
+        backend = (
+            self.env["retail.backend"]
+            .with_context(tracking_disable=False)
+            .create({"name": "Tracked Shop", "channel": "test", "webhook_secret": "first-secret-value"})
+        )
+        backend.with_user(self.manager).action_rotate_webhook_secret()
+        backend.write({"state": "active", "name": "Tracked Shop 2"})
+        new_secret = backend.webhook_secret
+        messages = self.env["mail.message"].search([("model", "=", "retail.backend"), ("res_id", "=", backend.id)])
+        self.assertTrue(messages, "state and name changes are tracked")
+        texts = " ".join(
+            str(m.body) + " ".join(str(v.old_value_char) + str(v.new_value_char) for v in m.sudo().tracking_value_ids)
+            for m in messages
+        )
+        self.assertNotIn("first-secret-value", texts)
+        self.assertNotIn(new_secret, texts)
+
     def test_connector_user_cannot_change_backends(self):
         with self.assertRaises(AccessError):
             self.backend.with_user(self.connector_user).write({"name": "Renamed"})

@@ -6,7 +6,7 @@ from odoo.tests.common import HttpCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import PREVIOUS_SECRET, customer_payload, make_backend, signed_headers
+from .common import CURRENT_SECRET, PREVIOUS_SECRET, customer_payload, make_backend, signed_headers
 
 
 @tagged("post_install", "-at_install")
@@ -52,9 +52,11 @@ class TestWebhookEndpoint(HttpCase):
         body = self.body()
         headers = signed_headers(body, secret="not-the-secret", delivery="del-bad")
         before = self.backend.webhook_rejected_count
-        with trap_jobs() as trap:
+        with trap_jobs() as trap, self.assertLogs("odoo.addons.retail_connector_base", "WARNING") as logs:
             response = self.post(body, headers)
             trap.assert_jobs_count(0)
+        self.assertIn("bad or missing signature", logs.output[0])
+        self.assertNotIn(CURRENT_SECRET, "\n".join(logs.output))
         self.assertEqual(response.status_code, 401)
         self.assertEqual(self.event_count(), 0)
         self.backend.invalidate_recordset()
