@@ -22,9 +22,10 @@ def verify_signature(body, signature, secrets):
     """
     if not signature:
         return None
-    signature = signature.strip()
+    # Compare bytes: a hostile header may hold any character.
+    received = signature.strip().encode("utf-8", "replace")
     for index, secret in enumerate(secrets):
-        if secret and hmac.compare_digest(compute_signature(secret, body), signature):
+        if secret and hmac.compare_digest(compute_signature(secret, body).encode(), received):
             return index
     return None
 

@@ -82,6 +82,14 @@ class TestWebhookEndpoint(HttpCase):
         event = self.events.search([("backend_id", "=", self.backend.id)])
         self.assertEqual((event.delivery_id, event.topic), ("del-lower", "partners/update"))
 
+    def test_hostile_signature_header_is_rejected_not_crashed(self):
+        body = self.body()
+        headers = signed_headers(body, secret=None, delivery="del-hostile")
+        headers["X-Test-Hmac-Sha256"] = "caf\xe9=="
+        response = self.post(body, headers)
+        self.assertEqual(response.status_code, 401)
+        self.assertEqual(self.event_count(), 0)
+
     def test_missing_signature_header_is_rejected(self):
         body = self.body()
         response = self.post(body, signed_headers(body, secret=None, delivery="del-nosig"))
