@@ -50,10 +50,13 @@ class RetailWebhookController(http.Controller):
             backend._record_rejected_webhook()
             _logger.warning("Rejected webhook for backend %s: bad or missing signature", backend.id)
             return self._answer(401, "invalid signature")
+        payload, invalid_reason = None, None
         try:
             payload = json.loads(body or b"null")
-        except ValueError:
-            payload = None
+        except ValueError as exc:
+            invalid_reason = f"The body is not valid JSON ({exc})"
+        if not isinstance(payload, dict | list) and invalid_reason is None:
+            invalid_reason = "The body is not a JSON object"
         topic = first_header(headers, spec.topic_headers) or "unknown"
         delivery_id = first_header(headers, spec.delivery_id_headers) or payload_digest(
             {"topic": topic, "body": body.decode("utf-8", "replace")}
@@ -62,10 +65,11 @@ class RetailWebhookController(http.Controller):
             backend,
             topic=topic[:128],
             delivery_id=delivery_id[:128],
-            payload=payload if payload is not None else {"_raw": body.decode("utf-8", "replace")[:10000]},
+            payload=payload if invalid_reason is None else {"_raw": body.decode("utf-8", "replace")[:10000]},
             payload_size=len(body),
             event_id=(first_header(headers, spec.event_id_headers) or "")[:128] or None,
             triggered_at=parse_timestamp(first_header(headers, spec.triggered_at_headers)),
+            invalid_reason=invalid_reason,
         )
         return self._answer(200, "accepted" if created else "duplicate", event_id=event.id)
 

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
 
 import psycopg2
 
@@ -9,6 +10,8 @@ from odoo.exceptions import UserError
 _logger = logging.getLogger(__name__)
 
 WEBHOOK_CHANNEL = "root.retail.webhook"
+RETENTION_PARAM = "retail_connector_base.webhook_event_retention_days"
+DEFAULT_RETENTION_DAYS = 90
 
 
 class RetailWebhookEvent(models.Model):
@@ -29,7 +32,8 @@ class RetailWebhookEvent(models.Model):
     triggered_at = fields.Datetime(readonly=True)
     received_at = fields.Datetime(default=fields.Datetime.now, readonly=True, required=True)
     processed_at = fields.Datetime(readonly=True)
-    payload = fields.Json(readonly=True)
+    # Raw channel data (personal data included): connector managers only.
+    payload = fields.Json(readonly=True, groups="retail_connector_base.group_retail_connector_manager")
     payload_size = fields.Integer(string="Size (bytes)", readonly=True)
     state = fields.Selection(
         [("received", "Received"), ("queued", "Queued"), ("done", "Done"), ("failed", "Failed")],
@@ -46,12 +50,15 @@ class RetailWebhookEvent(models.Model):
     _backend_delivery_uniq = models.Constraint("UNIQUE(backend_id, delivery_id)", "This delivery was already received.")
 
     @api.model
-    def _receive(self, backend, topic, delivery_id, payload, payload_size, event_id=None, triggered_at=None):
+    def _receive(
+        self, backend, topic, delivery_id, payload, payload_size, event_id=None, triggered_at=None, invalid_reason=None
+    ):
         """Store a verified delivery once and queue its processing.
 
         Returns ``(event, created)``; a repeated delivery returns the stored
         event and ``False``. The unique key makes duplicates impossible even
-        when two identical deliveries race.
+        when two identical deliveries race. A signed but unreadable body
+        (``invalid_reason``) is kept, marked failed and reported, never processed.
         """
         model = self.sudo()
         existing = model.search([("backend_id", "=", backend.id), ("delivery_id", "=", delivery_id)], limit=1)
@@ -73,9 +80,22 @@ class RetailWebhookEvent(models.Model):
         except psycopg2.errors.UniqueViolation:
             existing = model.search([("backend_id", "=", backend.id), ("delivery_id", "=", delivery_id)], limit=1)
             return existing, False
-        if backend.state == "active":
+        if invalid_reason:
+            event._reject(invalid_reason)
+        elif backend.state == "active":
             event._enqueue_processing()
         return event, True
+
+    def _reject(self, reason):
+        exception = self.env["retail.exception"]._report(
+            "webhook_failed",
+            key=f"webhook:{self.topic}:{self.delivery_id}",
+            backend=self.backend_id,
+            message=f"Webhook {self.topic} ({self.delivery_id}) cannot be processed: {reason}",
+            origin=self,
+            payload=self.payload,
+        )
+        self.write({"state": "failed", "error_message": reason, "exception_id": exception.id})
 
     def _enqueue_processing(self):
         # Jobs run as the superuser in the backend's company: webhooks come
@@ -129,6 +149,18 @@ class RetailWebhookEvent(models.Model):
     def _retail_retry(self):
         """Retry from the exception workbench: replay the event."""
         self.action_replay()
+
+    @api.model
+    def _gc_old_events(self):
+        """Forget processed events after the retention period (failed ones stay)."""
+        days = int(self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM, DEFAULT_RETENTION_DAYS))
+        old = self.sudo().search(
+            [("state", "=", "done"), ("received_at", "<", fields.Datetime.now() - timedelta(days=days))]
+        )
+        count = len(old)
+        old.unlink()
+        _logger.info("Removed %s processed webhook events older than %s days", count, days)
+        return count
 
     def action_replay(self):
         inactive = self.filtered(lambda e: e.backend_id.state != "active")

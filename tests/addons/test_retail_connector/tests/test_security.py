@@ -89,4 +89,7 @@ class TestSecurity(RetailCase):
         event, __ = self.receive({"id": 3, "name": "C"}, delivery="sc")
         self.assertEqual(event.with_user(self.connector_user).topic, "partners/update")
         with self.assertRaises(AccessError):
+            event.with_user(self.connector_user).read(["payload"])
+        self.assertEqual(event.with_user(self.manager).payload["name"], "C")
+        with self.assertRaises(AccessError):
             event.with_user(self.user_b).read(["topic"])

@@ -40,6 +40,21 @@ class TestSyncLog(RetailCase):
         self.assertFalse(old.exists())
         self.assertTrue(recent.exists())
 
+    def test_processed_webhook_events_are_purged_after_retention(self):
+        with freeze_time("2026-07-01 10:00:00"):
+            old_done, __ = self.receive({"id": 1}, delivery="old-done")
+            old_failed, __ = self.receive({"id": 2}, delivery="old-failed")
+        with freeze_time("2026-11-01 10:00:00"):
+            recent_done, __ = self.receive({"id": 3}, delivery="recent-done")
+        (old_done | recent_done).write({"state": "done"})
+        old_failed.write({"state": "failed"})
+        with freeze_time("2026-11-22 10:00:00"):
+            removed = self.env["retail.webhook.event"]._gc_old_events()
+        self.assertEqual(removed, 1)
+        self.assertFalse(old_done.exists())
+        self.assertTrue(old_failed.exists(), "failed events stay until someone handles them")
+        self.assertTrue(recent_done.exists())
+
     def test_lag_percentiles_on_dashboard(self):
         now = datetime(2026, 11, 22, 12, 0, 0)
         with freeze_time(now):

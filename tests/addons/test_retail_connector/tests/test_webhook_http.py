@@ -90,6 +90,19 @@ class TestWebhookEndpoint(HttpCase):
         self.assertEqual(response.status_code, 401)
         self.assertEqual(self.event_count(), 0)
 
+    def test_signed_body_that_is_not_json_is_kept_and_reported(self):
+        body = b"<xml>not json</xml>"
+        with trap_jobs() as trap:
+            response = self.post(body, signed_headers(body, delivery="del-notjson"))
+            trap.assert_jobs_count(0)
+        self.assertEqual(response.status_code, 200)
+        event = self.events.search([("delivery_id", "=", "del-notjson")])
+        self.assertEqual(event.state, "failed")
+        self.assertIn("not valid JSON", event.error_message)
+        self.assertEqual(event.payload, {"_raw": "<xml>not json</xml>"})
+        self.assertEqual(event.exception_id.type_code, "webhook_failed")
+        self.assertIn("cannot be processed", event.exception_id.message)
+
     def test_missing_signature_header_is_rejected(self):
         body = self.body()
         response = self.post(body, signed_headers(body, secret=None, delivery="del-nosig"))
