@@ -107,6 +107,8 @@ class RetailSyncLog(models.Model):
                 raise to_job_error(error) from exc
             run.result = "failed"
             run.message = str(exc)
+            # A record created by the failed body was rolled back with it.
+            run.record = run.record.exists() if run.record else None
             run.exception = self.env["retail.exception"]._report(
                 getattr(error, "exception_type", None) or exception_type or f"{direction}_failed",
                 key=self._exception_key(backend, direction, entity, external_id),

@@ -88,3 +88,14 @@ class TestSyncLog(RetailCase):
         self.assertEqual(self.backend._get_watermark("orders"), mark)
         self.backend.invalidate_recordset()
         self.assertIn("orders:", self.backend.last_sync_summary)
+
+    def test_failed_run_rolls_back_and_links_no_ghost_record(self):
+        with self.logs._track(self.backend, "import", "customer", external_id="c-ghost") as run:
+            run.record = self.env["res.partner"].create({"name": "Half Written"})
+            raise ValueError("price is not a number")
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Half Written")]))
+        log = self.logs.search([("external_id", "=", "c-ghost")])
+        self.assertEqual((log.result, log.res_id), ("failed", 0))
+        self.assertEqual(log.exception_id.type_code, "import_failed")
+        self.assertFalse(log.exception_id.res_id)
+        self.assertEqual(log.exception_id.message, "price is not a number")
