@@ -78,7 +78,7 @@ class RetailException(models.Model):
     origin_model = fields.Char(readonly=True, help="What failed and is re-run by Retry.")
     origin_id = fields.Many2oneReference(model_field="origin_model", readonly=True)
     job_uuid = fields.Char(string="Job UUID", readonly=True, index=True)
-    external_id = fields.Char(readonly=True, index=True)
+    external_id = fields.Char(string="External ID", readonly=True, index=True)
     message = fields.Text(readonly=True)
     suggested_fix = fields.Text()
     payload_excerpt = fields.Text(readonly=True)

@@ -48,7 +48,7 @@ class RetailSyncLog(models.Model):
     logged_at = fields.Datetime(required=True, default=fields.Datetime.now, index=True, readonly=True)
     direction = fields.Selection([("import", "Import"), ("export", "Export"), ("webhook", "Webhook")], required=True)
     entity = fields.Char(required=True)
-    external_id = fields.Char(index=True)
+    external_id = fields.Char(string="External ID", index=True)
     res_model = fields.Char(string="Record Model")
     res_id = fields.Many2oneReference(string="Record ID", model_field="res_model")
     result = fields.Selection(

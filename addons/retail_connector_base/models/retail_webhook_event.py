@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import logging
 from datetime import timedelta
 
@@ -27,13 +28,22 @@ class RetailWebhookEvent(models.Model):
     company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
     channel = fields.Selection(related="backend_id.channel", store=True)
     topic = fields.Char(required=True, index=True, readonly=True)
-    delivery_id = fields.Char(required=True, readonly=True, help="The channel's id of this delivery.")
-    event_id = fields.Char(readonly=True, index=True, help="The channel's id of the event (shared by retries).")
+    delivery_id = fields.Char(
+        string="Delivery ID", required=True, readonly=True, help="The channel's id of this delivery."
+    )
+    event_id = fields.Char(
+        string="Event ID", readonly=True, index=True, help="The channel's id of the event (shared by retries)."
+    )
     triggered_at = fields.Datetime(readonly=True)
     received_at = fields.Datetime(default=fields.Datetime.now, readonly=True, required=True)
     processed_at = fields.Datetime(readonly=True)
     # Raw channel data (personal data included): connector managers only.
-    payload = fields.Json(readonly=True, groups="retail_connector_base.group_retail_connector_manager")
+    payload = fields.Json(
+        string="Payload (JSON)", readonly=True, groups="retail_connector_base.group_retail_connector_manager"
+    )
+    payload_text = fields.Text(
+        string="Payload", compute="_compute_payload_text", groups="retail_connector_base.group_retail_connector_manager"
+    )
     payload_size = fields.Integer(string="Size (bytes)", readonly=True)
     state = fields.Selection(
         [("received", "Received"), ("queued", "Queued"), ("done", "Done"), ("failed", "Failed")],
@@ -42,12 +52,17 @@ class RetailWebhookEvent(models.Model):
         index=True,
         readonly=True,
     )
-    attempt_count = fields.Integer(readonly=True)
+    attempt_count = fields.Integer(string="Attempts", readonly=True)
     job_uuid = fields.Char(string="Last Job UUID", readonly=True)
     error_message = fields.Text(readonly=True)
     exception_id = fields.Many2one("retail.exception", readonly=True, ondelete="set null")
 
     _backend_delivery_uniq = models.Constraint("UNIQUE(backend_id, delivery_id)", "This delivery was already received.")
+
+    @api.depends("payload")
+    def _compute_payload_text(self):
+        for event in self:
+            event.payload_text = json.dumps(event.payload, indent=2, sort_keys=True, ensure_ascii=False)
 
     @api.model
     def _receive(
