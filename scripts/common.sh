@@ -10,7 +10,7 @@ die() {
 }
 
 check_odoo() {
-    "$PYTHON" - <<'PY' || die "Odoo 19.0 is not importable by $PYTHON. Install Odoo 19.0 Community from source (see README, Prerequisites) or set PYTHON to an interpreter that can 'import odoo'."
+    "$PYTHON" - 2>/dev/null <<'PY' || die "Odoo 19.0 is not importable by $PYTHON. Install Odoo 19.0 Community from source (see README, Prerequisites) or set PYTHON to an interpreter that can 'import odoo'."
 import odoo.release
 assert odoo.release.version_info[:2] == (19, 0), odoo.release.version
 PY
