@@ -5,6 +5,7 @@ import logging
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..lib.digest import payload_digest
@@ -43,7 +44,10 @@ class RetailWebhookController(http.Controller):
             body = httprequest.get_data(cache=True)
         except RequestEntityTooLarge:
             return self._answer(413, "payload too large")
-        spec = backend._webhook_spec()
+        try:
+            spec = backend._webhook_spec()
+        except UserError:
+            return self._answer(404, "this channel receives no webhooks")
         headers = httprequest.headers
         signature = first_header(headers, spec.signature_headers)
         if verify_signature(body, signature, backend._webhook_secrets()) is None:
