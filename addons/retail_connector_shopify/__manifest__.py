@@ -1,14 +1,32 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Retail Connector Shopify",
-    "summary": "Shopify channel for the Retail Connector Suite (Admin GraphQL API)",
-    "version": "19.0.0.1.0",
+    "summary": "Shopify channel (Admin GraphQL API): orders, products, refunds and fulfilments in, "
+    "stock, fulfilments, cancellations and refunds out",
+    "version": "19.0.1.0.0",
     "category": "Sales/Connector",
     "author": "Retail Connector Suite contributors",
     "website": "https://github.com/retail-connector-suite/retail-connector-suite",
     "license": "LGPL-3",
-    "depends": ["retail_connector_base", "sale_management", "stock"],
-    "external_dependencies": {"python": ["requests"]},
-    "data": [],
+    "depends": [
+        "retail_connector_base",
+        "sale_management",
+        "sale_stock",
+        "stock_delivery",
+        "account",
+    ],
+    "external_dependencies": {"python": ["requests", "graphql"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/shopify_security.xml",
+        "data/queue_job_data.xml",
+        "data/retail_exception_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/retail_backend_views.xml",
+        "views/shopify_mapping_views.xml",
+        "views/shopify_binding_views.xml",
+        "wizards/shopify_backfill_wizard_views.xml",
+        "views/shopify_menus.xml",
+    ],
     "installable": True,
 }

@@ -1,1 +1,16 @@
-
+from . import retail_backend
+from . import shopify_location_map
+from . import shopify_tax_map
+from . import shopify_gateway_map
+from . import shopify_carrier_map
+from . import shopify_product_binding
+from . import shopify_stock_level
+from . import shopify_order_binding
+from . import shopify_payment_binding
+from . import shopify_refund_binding
+from . import shopify_fulfillment_binding
+from . import sale_order
+from . import sale_order_line
+from . import stock_move
+from . import stock_picking
+from . import account_move

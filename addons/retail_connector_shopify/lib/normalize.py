@@ -1,0 +1,734 @@
+"""Shopify payloads (GraphQL nodes and REST webhook bodies) as canonical dicts.
+
+These dicts are the ONLY shapes the ORM code reads. Ids are numeric strings,
+money is ``Decimal`` in the shop currency (unless the key says presentment),
+datetimes are naive UTC, enums are lowercase, missing optional values are
+``None`` and lists default to ``[]``. Malformed input raises ``PermanentError``.
+
+order: id, gid, name, created_at, updated_at, processed_at, cancelled_at, cancel_reason, closed, test,
+    currency, presentment_currency, financial_status, fulfillment_status ("unfulfilled" when REST sends null,
+    REST "partial" -> "partially_fulfilled"), email, phone, note, tags [str], source_name, taxes_included,
+    risk ("accept"|"investigate"|"cancel"|None), customer {id,email,phone,first_name,last_name}|None,
+    billing_address / shipping_address {name,first_name,last_name,company,address1,address2,city,zip,
+    province,province_code,country_code,phone}|None,
+    lines [{id,variant_id,sku,title,variant_title,quantity,current_quantity,requires_shipping,unit_price,
+    discount (all units),taxes [{title,rate,amount}]}], lines_complete,
+    shipping_lines [{id,title,code,price,discount,taxes}] (removed REST shipping lines skipped),
+    total, total_presentment, original_total, subtotal, total_tax, total_discounts, total_shipping
+    (money keys are None only when the payload lacks them entirely),
+    transactions [transaction], refund_ids [str], refunds [refund] (REST only; GraphQL -> []).
+transaction: id, kind, status, gateway, amount, currency, amount_presentment, presentment_currency,
+    authorization, payment_id, parent_id, processed_at (falls back to created_at).
+refund: id, gid, order_id, created_at, updated_at (REST: processed_at, else created_at), note,
+    lines [{line_id,sku,quantity,restock_type,subtotal,tax}], shipping (tax excluded), shipping_tax,
+    adjustments [{reason (lowercase kind, e.g. "refund_discrepancy"), amount, tax}] (Shopify's sign kept),
+    transactions [transaction], total (sum of successful refund transactions).
+variant: id, gid, product_id, product_title, title, sku, barcode, price, inventory_item_id, tracked,
+    updated_at, status (the product's, lowercase).
+fulfillment: id, order_id, status, location_id, tracking_number, tracking_company, tracking_url,
+    lines [{line_id,sku,quantity}], created_at, updated_at.
+inventory_level: inventory_item_id, location_id, available (int; None when Shopify sends null), updated_at.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from odoo.addons.retail_connector_base.lib.retry import PermanentError
+from odoo.addons.retail_connector_base.lib.timestamps import parse_timestamp
+
+ZERO = Decimal("0")
+_GID_RE = re.compile(r"^gid://shopify/([A-Za-z]+)/(\d+)(?:\?.*)?$")
+_NUMERIC_RE = re.compile(r"^\d+$")
+_REST_FULFILLMENT_STATUS = {None: "unfulfilled", "partial": "partially_fulfilled"}
+
+
+# ---------------------------------------------------------------- primitives
+
+
+def legacy_id(gid_or_id):
+    """Numeric string id from a gid, an int or a numeric string (None stays None)."""
+    if gid_or_id is None or gid_or_id == "":
+        return None
+    if isinstance(gid_or_id, bool):
+        raise PermanentError(f"Not a Shopify id: {gid_or_id!r}")
+    if isinstance(gid_or_id, int):
+        return str(gid_or_id)
+    if isinstance(gid_or_id, str):
+        text = gid_or_id.strip()
+        if _NUMERIC_RE.match(text):
+            return text
+        match = _GID_RE.match(text)
+        if match:
+            return match.group(2)
+    raise PermanentError(f"Not a Shopify id: {gid_or_id!r}")
+
+
+def to_gid(kind, id_):
+    """``gid://shopify/<Kind>/<id>``."""
+    legacy = legacy_id(id_)
+    if legacy is None:
+        raise PermanentError(f"Cannot build a {kind} gid without an id")
+    return f"gid://shopify/{kind}/{legacy}"
+
+
+def _gid_type(gid):
+    match = _GID_RE.match(gid or "") if isinstance(gid, str) else None
+    return match.group(1) if match else None
+
+
+def _require_dict(value, what):
+    if not isinstance(value, dict):
+        raise PermanentError(f"Shopify {what}: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _unwrap(body, key, what):
+    """REST responses wrap the resource (``{"order": {...}}``); webhooks do not."""
+    _require_dict(body, what)
+    if "id" not in body and isinstance(body.get(key), dict):
+        return body[key]
+    return body
+
+
+def _require_id(value, what):
+    result = legacy_id(value)
+    if result is None:
+        raise PermanentError(f"Shopify {what} without an id")
+    return result
+
+
+def _decimal(value, what):
+    """Decimal from a string/number; None stays None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise PermanentError(f"Unparsable amount for {what}: {value!r}")
+    try:
+        result = Decimal(str(value)) if isinstance(value, int | float | str) else None
+    except (InvalidOperation, ValueError):
+        result = None
+    if result is None or not result.is_finite():
+        raise PermanentError(f"Unparsable amount for {what}: {value!r}")
+    return result
+
+
+def _int(value, what, default=None):
+    if value is None or value == "":
+        return default
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        result = int(value)
+        if isinstance(value, float) and result != value:
+            raise ValueError
+        return result
+    except (TypeError, ValueError):
+        raise PermanentError(f"Unparsable quantity for {what}: {value!r}") from None
+
+
+def _ts(value, what):
+    if value in (None, ""):
+        return None
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        raise PermanentError(f"Unparsable date for {what}: {value!r}")
+    return parsed
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) and value else None
+
+
+def _bag(bag, what, presentment=False):
+    """Amount of a GraphQL MoneyBag (shopMoney) or a REST ``*_set`` (shop_money)."""
+    if not isinstance(bag, dict):
+        return None
+    if presentment:
+        money = bag.get("presentmentMoney") or bag.get("presentment_money")
+    else:
+        money = bag.get("shopMoney") or bag.get("shop_money")
+    if not isinstance(money, dict):
+        return None
+    return _decimal(money.get("amount"), what)
+
+
+def _bag_currency(bag, presentment=False):
+    if not isinstance(bag, dict):
+        return None
+    money = bag.get("presentmentMoney" if presentment else "shopMoney") or bag.get(
+        "presentment_money" if presentment else "shop_money"
+    )
+    if not isinstance(money, dict):
+        return None
+    return money.get("currencyCode") or money.get("currency_code") or money.get("currency")
+
+
+def _rest_money(body, key, what):
+    """REST amount: ``<key>_set.shop_money`` when present, else the plain string."""
+    amount = _bag(body.get(f"{key}_set"), what)
+    return amount if amount is not None else _decimal(body.get(key), what)
+
+
+def _nodes(connection):
+    """Nodes of a connection (``nodes`` or ``edges[].node``) or of a plain list."""
+    if connection is None:
+        return []
+    if isinstance(connection, list):
+        return connection
+    if isinstance(connection, dict):
+        if connection.get("nodes") is not None:
+            return connection["nodes"]
+        return [edge.get("node") for edge in connection.get("edges") or [] if isinstance(edge, dict)]
+    raise PermanentError(f"Unexpected connection value: {type(connection).__name__}")
+
+
+def _sum(amounts):
+    return sum((amount for amount in amounts if amount is not None), ZERO)
+
+
+# ---------------------------------------------------------------- shared parts
+
+
+def _address_graphql(address):
+    if not address:
+        return None
+    _require_dict(address, "address")
+    return {
+        "name": address.get("name"),
+        "first_name": address.get("firstName"),
+        "last_name": address.get("lastName"),
+        "company": address.get("company"),
+        "address1": address.get("address1"),
+        "address2": address.get("address2"),
+        "city": address.get("city"),
+        "zip": address.get("zip"),
+        "province": address.get("province"),
+        "province_code": address.get("provinceCode"),
+        "country_code": address.get("countryCodeV2") or address.get("countryCode"),
+        "phone": address.get("phone"),
+    }
+
+
+def _address_rest(address):
+    if not address:
+        return None
+    _require_dict(address, "address")
+    keys = ("name", "first_name", "last_name", "company", "address1", "address2", "city", "zip", "province")
+    result = {key: address.get(key) for key in keys}
+    result["province_code"] = address.get("province_code")
+    result["country_code"] = address.get("country_code")
+    result["phone"] = address.get("phone")
+    return result
+
+
+def _taxes_graphql(tax_lines, what):
+    return [
+        {
+            "title": tax.get("title"),
+            "rate": _decimal(tax.get("rate"), f"{what} tax rate"),
+            "amount": _bag(tax.get("priceSet"), f"{what} tax") or ZERO,
+        }
+        for tax in tax_lines or []
+    ]
+
+
+def _taxes_rest(tax_lines, what):
+    return [
+        {
+            "title": tax.get("title"),
+            "rate": _decimal(tax.get("rate"), f"{what} tax rate"),
+            "amount": _rest_money(tax, "price", f"{what} tax") or ZERO,
+        }
+        for tax in tax_lines or []
+    ]
+
+
+def _discount_graphql(allocations, what):
+    return _sum(_bag(item.get("allocatedAmountSet"), f"{what} discount") for item in allocations or [])
+
+
+def _discount_rest(allocations, what):
+    return _sum(_rest_money(item, "amount", f"{what} discount") for item in allocations or [])
+
+
+def _transaction_graphql(node, currency=None):
+    _require_dict(node, "transaction")
+    tx_id = _require_id(node.get("id"), "transaction")
+    bag = node.get("amountSet")
+    presentment = _bag(bag, f"transaction {tx_id} amount", presentment=True)
+    return {
+        "id": tx_id,
+        "kind": _lower(node.get("kind")),
+        "status": _lower(node.get("status")),
+        "gateway": node.get("gateway"),
+        "amount": _bag(bag, f"transaction {tx_id} amount") or ZERO,
+        "currency": _bag_currency(bag) or currency,
+        "amount_presentment": presentment,
+        "presentment_currency": _bag_currency(bag, presentment=True) if presentment is not None else None,
+        "authorization": node.get("authorizationCode"),
+        "payment_id": node.get("paymentId"),
+        "parent_id": legacy_id((node.get("parentTransaction") or {}).get("id")),
+        "processed_at": _ts(node.get("processedAt") or node.get("createdAt"), f"transaction {tx_id}"),
+    }
+
+
+def _transaction_rest(body):
+    _require_dict(body, "transaction")
+    tx_id = _require_id(body.get("id"), "transaction")
+    what = f"transaction {tx_id} amount"
+    bag = body.get("amount_set")
+    presentment = _bag(bag, what, presentment=True)
+    amount = _bag(bag, what)
+    return {
+        "id": tx_id,
+        "kind": _lower(body.get("kind")),
+        "status": _lower(body.get("status")),
+        "gateway": body.get("gateway"),
+        "amount": amount if amount is not None else (_decimal(body.get("amount"), what) or ZERO),
+        "currency": _bag_currency(bag) or body.get("currency"),
+        "amount_presentment": presentment,
+        "presentment_currency": _bag_currency(bag, presentment=True) if presentment is not None else None,
+        "authorization": body.get("authorization"),
+        "payment_id": body.get("payment_id"),
+        "parent_id": legacy_id(body.get("parent_id")),
+        "processed_at": _ts(body.get("processed_at") or body.get("created_at"), f"transaction {tx_id}"),
+    }
+
+
+def _refund_total(transactions):
+    return _sum(tx["amount"] for tx in transactions if tx["kind"] == "refund" and tx["status"] == "success")
+
+
+# ---------------------------------------------------------------- orders
+
+
+def _line_graphql(node):
+    _require_dict(node, "line item")
+    line_id = _require_id(node.get("id"), "line item")
+    what = f"line item {line_id}"
+    quantity = _int(node.get("quantity"), what, 0)
+    return {
+        "id": line_id,
+        "variant_id": legacy_id((node.get("variant") or {}).get("id")),
+        "sku": node.get("sku") or None,
+        "title": node.get("title"),
+        "variant_title": node.get("variantTitle"),
+        "quantity": quantity,
+        "current_quantity": _int(node.get("currentQuantity"), what, quantity),
+        "requires_shipping": bool(node.get("requiresShipping")),
+        "unit_price": _bag(node.get("originalUnitPriceSet"), f"{what} price") or ZERO,
+        "discount": _discount_graphql(node.get("discountAllocations"), what),
+        "taxes": _taxes_graphql(node.get("taxLines"), what),
+    }
+
+
+def _shipping_graphql(node):
+    _require_dict(node, "shipping line")
+    line_id = _require_id(node.get("id"), "shipping line")
+    what = f"shipping line {line_id}"
+    return {
+        "id": line_id,
+        "title": node.get("title"),
+        "code": node.get("code"),
+        "price": _bag(node.get("originalPriceSet"), f"{what} price") or ZERO,
+        "discount": _discount_graphql(node.get("discountAllocations"), what),
+        "taxes": _taxes_graphql(node.get("taxLines"), what),
+    }
+
+
+def _tags(value):
+    if isinstance(value, list):
+        return [str(tag).strip() for tag in value if str(tag).strip()]
+    if isinstance(value, str):
+        return [tag.strip() for tag in value.split(",") if tag.strip()]
+    return []
+
+
+def order_from_graphql(node):
+    """Canonical order from an ``OrderFields`` node (query or rebuilt bulk row)."""
+    _require_dict(node, "order")
+    order_id = _require_id(node.get("legacyResourceId") or node.get("id"), "order")
+    what = f"order {order_id}"
+    currency = node.get("currencyCode")
+    customer = node.get("customer")
+    line_connection = node.get("lineItems")
+    page_info = line_connection.get("pageInfo") if isinstance(line_connection, dict) else None
+    risk = _lower((node.get("risk") or {}).get("recommendation"))
+    current_total = node.get("currentTotalPriceSet")
+    original = node.get("totalPriceSet")
+    total = _bag(current_total, f"{what} total")
+    total_presentment = _bag(current_total, f"{what} total", presentment=True)
+    return {
+        "id": order_id,
+        "gid": node.get("id") if _gid_type(node.get("id")) else to_gid("Order", order_id),
+        "name": node.get("name"),
+        "created_at": _ts(node.get("createdAt"), what),
+        "updated_at": _ts(node.get("updatedAt"), what),
+        "processed_at": _ts(node.get("processedAt"), what),
+        "cancelled_at": _ts(node.get("cancelledAt"), what),
+        "cancel_reason": _lower(node.get("cancelReason")),
+        "closed": bool(node.get("closed")),
+        "test": bool(node.get("test")),
+        "currency": currency,
+        "presentment_currency": node.get("presentmentCurrencyCode") or currency,
+        "financial_status": _lower(node.get("displayFinancialStatus")),
+        "fulfillment_status": _lower(node.get("displayFulfillmentStatus")),
+        "email": node.get("email"),
+        "phone": node.get("phone"),
+        "note": node.get("note"),
+        "tags": _tags(node.get("tags")),
+        "source_name": node.get("sourceName"),
+        "taxes_included": bool(node.get("taxesIncluded")),
+        "risk": None if risk in (None, "none") else risk,
+        "customer": {
+            "id": _require_id(customer.get("id"), "customer"),
+            "email": customer.get("email"),
+            "phone": customer.get("phone"),
+            "first_name": customer.get("firstName"),
+            "last_name": customer.get("lastName"),
+        }
+        if isinstance(customer, dict)
+        else None,
+        "billing_address": _address_graphql(node.get("billingAddress")),
+        "shipping_address": _address_graphql(node.get("shippingAddress")),
+        "lines": [_line_graphql(line) for line in _nodes(line_connection)],
+        "lines_complete": not (page_info or {}).get("hasNextPage"),
+        "shipping_lines": [_shipping_graphql(line) for line in _nodes(node.get("shippingLines"))],
+        "total": total if total is not None else _bag(original, f"{what} total"),
+        "total_presentment": total_presentment
+        if total_presentment is not None
+        else _bag(original, f"{what} total", presentment=True),
+        "original_total": _bag(original, f"{what} original total"),
+        "subtotal": _bag(node.get("currentSubtotalPriceSet"), f"{what} subtotal"),
+        "total_tax": _bag(node.get("currentTotalTaxSet"), f"{what} tax"),
+        "total_discounts": _bag(node.get("currentTotalDiscountsSet"), f"{what} discounts"),
+        "total_shipping": _bag(node.get("currentShippingPriceSet"), f"{what} shipping"),
+        "transactions": [_transaction_graphql(tx, currency) for tx in _nodes(node.get("transactions"))],
+        "refund_ids": [_require_id(refund.get("id"), "refund") for refund in _nodes(node.get("refunds"))],
+        "refunds": [],
+    }
+
+
+def _line_rest(body):
+    _require_dict(body, "line item")
+    line_id = _require_id(body.get("id"), "line item")
+    what = f"line item {line_id}"
+    quantity = _int(body.get("quantity"), what, 0)
+    return {
+        "id": line_id,
+        "variant_id": legacy_id(body.get("variant_id")),
+        "sku": body.get("sku") or None,
+        "title": body.get("title"),
+        "variant_title": body.get("variant_title"),
+        "quantity": quantity,
+        "current_quantity": _int(body.get("current_quantity"), what, quantity),
+        "requires_shipping": bool(body.get("requires_shipping")),
+        "unit_price": _rest_money(body, "price", f"{what} price") or ZERO,
+        "discount": _discount_rest(body.get("discount_allocations"), what),
+        "taxes": _taxes_rest(body.get("tax_lines"), what),
+    }
+
+
+def _shipping_rest(body):
+    _require_dict(body, "shipping line")
+    line_id = _require_id(body.get("id"), "shipping line")
+    what = f"shipping line {line_id}"
+    return {
+        "id": line_id,
+        "title": body.get("title"),
+        "code": body.get("code"),
+        "price": _rest_money(body, "price", f"{what} price") or ZERO,
+        "discount": _discount_rest(body.get("discount_allocations"), what),
+        "taxes": _taxes_rest(body.get("tax_lines"), what),
+    }
+
+
+def _rest_current(body, key, what, presentment=False):
+    """``current_<key>`` (after edits and refunds), falling back to ``<key>``."""
+    for name in (f"current_{key}", key):
+        if presentment:
+            amount = _bag(body.get(f"{name}_set"), what, presentment=True)
+        else:
+            amount = _rest_money(body, name, what)
+        if amount is not None:
+            return amount
+    return None
+
+
+def order_from_rest(body):
+    """Canonical order from a REST order body (orders/* webhooks; ``{"order": ...}`` accepted)."""
+    body = _unwrap(body, "order", "order")
+    order_id = _require_id(body.get("id"), "order")
+    what = f"order {order_id}"
+    customer = body.get("customer")
+    fulfillment_status = body.get("fulfillment_status")
+    refunds = [refund_from_rest(refund) for refund in body.get("refunds") or []]
+    return {
+        "id": order_id,
+        "gid": body.get("admin_graphql_api_id") or to_gid("Order", order_id),
+        "name": body.get("name"),
+        "created_at": _ts(body.get("created_at"), what),
+        "updated_at": _ts(body.get("updated_at"), what),
+        "processed_at": _ts(body.get("processed_at"), what),
+        "cancelled_at": _ts(body.get("cancelled_at"), what),
+        "cancel_reason": _lower(body.get("cancel_reason")),
+        "closed": bool(body.get("closed_at")),
+        "test": bool(body.get("test")),
+        "currency": body.get("currency"),
+        "presentment_currency": body.get("presentment_currency") or body.get("currency"),
+        "financial_status": _lower(body.get("financial_status")),
+        "fulfillment_status": _REST_FULFILLMENT_STATUS.get(fulfillment_status, _lower(fulfillment_status)),
+        "email": body.get("email") or body.get("contact_email"),
+        "phone": body.get("phone"),
+        "note": body.get("note"),
+        "tags": _tags(body.get("tags")),
+        "source_name": body.get("source_name"),
+        "taxes_included": bool(body.get("taxes_included")),
+        "risk": None,  # not in webhooks; the importer re-reads the order through GraphQL
+        "customer": {
+            "id": _require_id(customer.get("id"), "customer"),
+            "email": customer.get("email"),
+            "phone": customer.get("phone"),
+            "first_name": customer.get("first_name"),
+            "last_name": customer.get("last_name"),
+        }
+        if isinstance(customer, dict) and customer.get("id") is not None
+        else None,
+        "billing_address": _address_rest(body.get("billing_address")),
+        "shipping_address": _address_rest(body.get("shipping_address")),
+        "lines": [_line_rest(line) for line in body.get("line_items") or []],
+        "lines_complete": True,
+        # removed shipping lines no longer count (GraphQL's shippingLines hides them too)
+        "shipping_lines": [_shipping_rest(line) for line in body.get("shipping_lines") or [] if not line.get("is_removed")],
+        "total": _rest_current(body, "total_price", f"{what} total"),
+        "total_presentment": _rest_current(body, "total_price", f"{what} total", presentment=True),
+        "original_total": _rest_money(body, "total_price", f"{what} original total"),
+        "subtotal": _rest_current(body, "subtotal_price", f"{what} subtotal"),
+        "total_tax": _rest_current(body, "total_tax", f"{what} tax"),
+        "total_discounts": _rest_current(body, "total_discounts", f"{what} discounts"),
+        "total_shipping": _bag(body.get("total_shipping_price_set"), f"{what} shipping"),
+        "transactions": [_transaction_rest(tx) for tx in body.get("transactions") or []],
+        "refund_ids": [refund["id"] for refund in refunds],
+        "refunds": refunds,
+    }
+
+
+def order_total_check(order):
+    """Shopify's current total minus the total rebuilt from the canonical lines.
+
+    A line counts pro rata of ``current_quantity / quantity`` (its discount and
+    taxes cover all original units); taxes are added unless included in prices.
+    Zero when the order reconciles.
+    """
+    included = order["taxes_included"]
+    rebuilt = ZERO
+    for line in order["lines"]:
+        if not line["quantity"]:
+            continue
+        gross = line["unit_price"] * line["quantity"] - line["discount"]
+        if not included:
+            gross += _sum(tax["amount"] for tax in line["taxes"])
+        rebuilt += gross * line["current_quantity"] / line["quantity"]
+    for line in order["shipping_lines"]:
+        rebuilt += line["price"] - line["discount"]
+        if not included:
+            rebuilt += _sum(tax["amount"] for tax in line["taxes"])
+    return (order["total"] or ZERO) - rebuilt.quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------- refunds
+
+
+def refund_from_graphql(node):
+    """Canonical refund from a ``RefundFields`` node."""
+    _require_dict(node, "refund")
+    refund_id = _require_id(node.get("legacyResourceId") or node.get("id"), "refund")
+    what = f"refund {refund_id}"
+    lines = []
+    for item in _nodes(node.get("refundLineItems")):
+        line = item.get("lineItem") or {}
+        lines.append(
+            {
+                "line_id": _require_id(line.get("id"), f"{what} line item"),
+                "sku": line.get("sku") or None,
+                "quantity": _int(item.get("quantity"), what, 0),
+                "restock_type": _lower(item.get("restockType")),
+                "subtotal": _bag(item.get("subtotalSet"), f"{what} line subtotal") or ZERO,
+                "tax": _bag(item.get("totalTaxSet"), f"{what} line tax") or ZERO,
+            }
+        )
+    shipping = _nodes(node.get("refundShippingLines"))
+    has_transactions = node.get("transactions") is not None
+    transactions = [_transaction_graphql(tx) for tx in _nodes(node.get("transactions"))]
+    total = _refund_total(transactions)
+    if not has_transactions:
+        total = _bag(node.get("totalRefundedSet"), f"{what} total") or ZERO
+    return {
+        "id": refund_id,
+        "gid": node.get("id") if _gid_type(node.get("id")) else to_gid("Refund", refund_id),
+        "order_id": legacy_id((node.get("order") or {}).get("id")),
+        "created_at": _ts(node.get("createdAt"), what),
+        "updated_at": _ts(node.get("updatedAt") or node.get("createdAt"), what),
+        "note": node.get("note"),
+        "lines": lines,
+        "shipping": _sum(_bag(item.get("subtotalAmountSet"), f"{what} shipping") for item in shipping),
+        "shipping_tax": _sum(_bag(item.get("taxAmountSet"), f"{what} shipping tax") for item in shipping),
+        "adjustments": [
+            {
+                "reason": _lower(item.get("reason")),
+                "amount": _bag(item.get("amountSet"), f"{what} adjustment") or ZERO,
+                "tax": _bag(item.get("taxAmountSet"), f"{what} adjustment tax") or ZERO,
+            }
+            for item in _nodes(node.get("orderAdjustments"))
+        ],
+        "transactions": transactions,
+        "total": total,
+    }
+
+
+def refund_from_rest(body):
+    """Canonical refund from a REST refund body (refunds/create; ``{"refund": ...}`` accepted)."""
+    body = _unwrap(body, "refund", "refund")
+    refund_id = _require_id(body.get("id"), "refund")
+    what = f"refund {refund_id}"
+    lines = [
+        {
+            "line_id": _require_id(item.get("line_item_id"), f"{what} line item"),
+            "sku": (item.get("line_item") or {}).get("sku") or None,
+            "quantity": _int(item.get("quantity"), what, 0),
+            "restock_type": _lower(item.get("restock_type")),
+            "subtotal": _rest_money(item, "subtotal", f"{what} line subtotal") or ZERO,
+            "tax": _rest_money(item, "total_tax", f"{what} line tax") or ZERO,
+        }
+        for item in body.get("refund_line_items") or []
+    ]
+    shipping_lines = body.get("refund_shipping_lines") or []
+    shipping = _sum(_bag(item.get("subtotal_amount_set"), f"{what} shipping") for item in shipping_lines)
+    shipping_tax = _sum(_bag(item.get("tax_amount_set"), f"{what} shipping tax") for item in shipping_lines)
+    adjustments = []
+    for item in body.get("order_adjustments") or []:
+        amount = _rest_money(item, "amount", f"{what} adjustment") or ZERO
+        tax = _rest_money(item, "tax_amount", f"{what} adjustment tax") or ZERO
+        if item.get("kind") == "shipping_refund":
+            # legacy form of a shipping refund (negative); refund_shipping_lines supersede it
+            if not shipping_lines:
+                shipping -= amount
+                shipping_tax -= tax
+            continue
+        adjustments.append({"reason": _lower(item.get("kind")) or _lower(item.get("reason")), "amount": amount, "tax": tax})
+    transactions = [_transaction_rest(tx) for tx in body.get("transactions") or []]
+    return {
+        "id": refund_id,
+        "gid": body.get("admin_graphql_api_id") or to_gid("Refund", refund_id),
+        "order_id": legacy_id(body.get("order_id")),
+        "created_at": _ts(body.get("created_at"), what),
+        "updated_at": _ts(body.get("updated_at") or body.get("processed_at") or body.get("created_at"), what),
+        "note": body.get("note"),
+        "lines": lines,
+        "shipping": shipping,
+        "shipping_tax": shipping_tax,
+        "adjustments": adjustments,
+        "transactions": transactions,
+        "total": _refund_total(transactions),
+    }
+
+
+# ---------------------------------------------------------------- catalogue, fulfilment, stock
+
+
+def variant_from_graphql(node):
+    """Canonical variant from a ``ProductVariants`` node."""
+    _require_dict(node, "variant")
+    variant_id = _require_id(node.get("id"), "variant")
+    what = f"variant {variant_id}"
+    product = node.get("product") or {}
+    item = node.get("inventoryItem") or {}
+    price = node.get("price")
+    if isinstance(price, dict):  # MoneyV2 in some versions
+        price = price.get("amount")
+    return {
+        "id": variant_id,
+        "gid": node.get("id") if _gid_type(node.get("id")) else to_gid("ProductVariant", variant_id),
+        "product_id": legacy_id(product.get("id")),
+        "product_title": product.get("title"),
+        "title": node.get("title"),
+        "sku": node.get("sku") or None,
+        "barcode": node.get("barcode") or None,
+        "price": _decimal(price, f"{what} price") or ZERO,
+        "inventory_item_id": legacy_id(item.get("id")),
+        "tracked": bool(item.get("tracked")),
+        "updated_at": _ts(node.get("updatedAt"), what),
+        "status": _lower(product.get("status")),
+    }
+
+
+def variants_from_rest_product(body):
+    """Canonical variants of a REST product body (products/*; ``{"product": ...}`` accepted)."""
+    body = _unwrap(body, "product", "product")
+    product_id = _require_id(body.get("id"), "product")
+    variants = []
+    for variant in body.get("variants") or []:
+        _require_dict(variant, "variant")
+        variant_id = _require_id(variant.get("id"), "variant")
+        what = f"variant {variant_id}"
+        variants.append(
+            {
+                "id": variant_id,
+                "gid": variant.get("admin_graphql_api_id") or to_gid("ProductVariant", variant_id),
+                "product_id": product_id,
+                "product_title": body.get("title"),
+                "title": variant.get("title"),
+                "sku": variant.get("sku") or None,
+                "barcode": variant.get("barcode") or None,
+                "price": _decimal(variant.get("price"), f"{what} price") or ZERO,
+                "inventory_item_id": legacy_id(variant.get("inventory_item_id")),
+                "tracked": variant.get("inventory_management") == "shopify",
+                "updated_at": _ts(variant.get("updated_at"), what),
+                "status": _lower(body.get("status")),
+            }
+        )
+    return variants
+
+
+def fulfillment_from_rest(body):
+    """Canonical fulfilment from a REST fulfillment body (``{"fulfillment": ...}`` accepted)."""
+    body = _unwrap(body, "fulfillment", "fulfillment")
+    fulfillment_id = _require_id(body.get("id"), "fulfillment")
+    what = f"fulfillment {fulfillment_id}"
+    numbers = body.get("tracking_numbers") or []
+    urls = body.get("tracking_urls") or []
+    return {
+        "id": fulfillment_id,
+        "order_id": legacy_id(body.get("order_id")),
+        "status": _lower(body.get("status")),
+        "location_id": legacy_id(body.get("location_id")),
+        "tracking_number": body.get("tracking_number") or (numbers[0] if numbers else None),
+        "tracking_company": body.get("tracking_company"),
+        "tracking_url": body.get("tracking_url") or (urls[0] if urls else None),
+        "lines": [
+            {
+                "line_id": _require_id(line.get("id"), f"{what} line item"),
+                "sku": line.get("sku") or None,
+                "quantity": _int(line.get("quantity"), what, 0),
+            }
+            for line in body.get("line_items") or []
+        ],
+        "created_at": _ts(body.get("created_at"), what),
+        "updated_at": _ts(body.get("updated_at"), what),
+    }
+
+
+def inventory_level_from_rest(body):
+    """Canonical inventory level from a REST body (inventory_levels/update)."""
+    body = _unwrap(body, "inventory_level", "inventory level")
+    if "inventory_item_id" not in body and isinstance(body.get("inventory_level"), dict):
+        body = body["inventory_level"]
+    item_id = _require_id(body.get("inventory_item_id"), "inventory level (inventory_item_id)")
+    location_id = _require_id(body.get("location_id"), "inventory level (location_id)")
+    what = f"inventory level {item_id}@{location_id}"
+    return {
+        "inventory_item_id": item_id,
+        "location_id": location_id,
+        "available": _int(body.get("available"), what),
+        "updated_at": _ts(body.get("updated_at"), what),
+    }
