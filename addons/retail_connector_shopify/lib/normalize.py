@@ -71,7 +71,8 @@ def to_gid(kind, id_):
     return f"gid://shopify/{kind}/{legacy}"
 
 
-def _gid_type(gid):
+def gid_type(gid):
+    """``"Order"`` for ``gid://shopify/Order/1`` (None for anything else)."""
     match = _GID_RE.match(gid or "") if isinstance(gid, str) else None
     return match.group(1) if match else None
 
@@ -155,9 +156,10 @@ def _bag(bag, what, presentment=False):
 def _bag_currency(bag, presentment=False):
     if not isinstance(bag, dict):
         return None
-    money = bag.get("presentmentMoney" if presentment else "shopMoney") or bag.get(
-        "presentment_money" if presentment else "shop_money"
-    )
+    if presentment:
+        money = bag.get("presentmentMoney") or bag.get("presentment_money")
+    else:
+        money = bag.get("shopMoney") or bag.get("shop_money")
     if not isinstance(money, dict):
         return None
     return money.get("currencyCode") or money.get("currency_code") or money.get("currency")
@@ -360,7 +362,7 @@ def order_from_graphql(node):
     total_presentment = _bag(current_total, f"{what} total", presentment=True)
     return {
         "id": order_id,
-        "gid": node.get("id") if _gid_type(node.get("id")) else to_gid("Order", order_id),
+        "gid": node.get("id") if gid_type(node.get("id")) else to_gid("Order", order_id),
         "name": node.get("name"),
         "created_at": _ts(node.get("createdAt"), what),
         "updated_at": _ts(node.get("updatedAt"), what),
@@ -499,7 +501,9 @@ def order_from_rest(body):
         "lines": [_line_rest(line) for line in body.get("line_items") or []],
         "lines_complete": True,
         # removed shipping lines no longer count (GraphQL's shippingLines hides them too)
-        "shipping_lines": [_shipping_rest(line) for line in body.get("shipping_lines") or [] if not line.get("is_removed")],
+        "shipping_lines": [
+            _shipping_rest(line) for line in body.get("shipping_lines") or [] if not line.get("is_removed")
+        ],
         "total": _rest_current(body, "total_price", f"{what} total"),
         "total_presentment": _rest_current(body, "total_price", f"{what} total", presentment=True),
         "original_total": _rest_money(body, "total_price", f"{what} original total"),
@@ -565,7 +569,7 @@ def refund_from_graphql(node):
         total = _bag(node.get("totalRefundedSet"), f"{what} total") or ZERO
     return {
         "id": refund_id,
-        "gid": node.get("id") if _gid_type(node.get("id")) else to_gid("Refund", refund_id),
+        "gid": node.get("id") if gid_type(node.get("id")) else to_gid("Refund", refund_id),
         "order_id": legacy_id((node.get("order") or {}).get("id")),
         "created_at": _ts(node.get("createdAt"), what),
         "updated_at": _ts(node.get("updatedAt") or node.get("createdAt"), what),
@@ -615,7 +619,9 @@ def refund_from_rest(body):
                 shipping -= amount
                 shipping_tax -= tax
             continue
-        adjustments.append({"reason": _lower(item.get("kind")) or _lower(item.get("reason")), "amount": amount, "tax": tax})
+        adjustments.append(
+            {"reason": _lower(item.get("kind")) or _lower(item.get("reason")), "amount": amount, "tax": tax}
+        )
     transactions = [_transaction_rest(tx) for tx in body.get("transactions") or []]
     return {
         "id": refund_id,
@@ -648,7 +654,7 @@ def variant_from_graphql(node):
         price = price.get("amount")
     return {
         "id": variant_id,
-        "gid": node.get("id") if _gid_type(node.get("id")) else to_gid("ProductVariant", variant_id),
+        "gid": node.get("id") if gid_type(node.get("id")) else to_gid("ProductVariant", variant_id),
         "product_id": legacy_id(product.get("id")),
         "product_title": product.get("title"),
         "title": node.get("title"),
@@ -721,8 +727,6 @@ def fulfillment_from_rest(body):
 def inventory_level_from_rest(body):
     """Canonical inventory level from a REST body (inventory_levels/update)."""
     body = _unwrap(body, "inventory_level", "inventory level")
-    if "inventory_item_id" not in body and isinstance(body.get("inventory_level"), dict):
-        body = body["inventory_level"]
     item_id = _require_id(body.get("inventory_item_id"), "inventory level (inventory_item_id)")
     location_id = _require_id(body.get("location_id"), "inventory level (location_id)")
     what = f"inventory level {item_id}@{location_id}"
