@@ -15,7 +15,7 @@
         "stock_delivery",
         "account",
     ],
-    "external_dependencies": {"python": ["requests", "graphql"]},
+    "external_dependencies": {"python": ["requests", "graphql-core"]},
     "data": [
         "security/ir.model.access.csv",
         "security/shopify_security.xml",

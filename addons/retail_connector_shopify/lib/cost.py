@@ -85,17 +85,15 @@ def _field_cost(parent_type, node, fragments, variables, data):
         items = []
         if isinstance(value, dict):
             items = value.get("nodes") or [edge.get("node") for edge in value.get("edges") or []]
-        per_item = [
-            _selection_cost_unit(child_type, node.selection_set, fragments, variables, item) for item in items
-        ]
+        per_item = [_selection_cost_unit(child_type, node.selection_set, fragments, variables, item) for item in items]
         return CONNECTION_BASE_COST + sum(per_item)
     own = 1 + _selection_cost(field_type, node.selection_set, fragments, variables, None if data is None else value)
     if data is None:
         return own * int(size) if is_list and size else own
     if is_list and isinstance(value, list):
-        return sum(
-            1 + _selection_cost(field_type, node.selection_set, fragments, variables, item) for item in value
-        ) or 1
+        return (
+            sum(1 + _selection_cost(field_type, node.selection_set, fragments, variables, item) for item in value) or 1
+        )
     return own
 
 

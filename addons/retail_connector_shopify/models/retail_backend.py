@@ -154,3 +154,88 @@ class RetailBackend(models.Model):
         if self.channel != "shopify":
             return super()._webhook_spec()
         return SHOPIFY_WEBHOOK_SPEC
+
+    # ------------------------------------------------------------------
+    # Actions (backend form)
+    # ------------------------------------------------------------------
+    def _channel_test_connection(self):
+        if self.channel != "shopify":
+            return super()._channel_test_connection()
+        data = self._shopify_client().execute("shop")
+        shop = data.get("shop") or {}
+        granted = sorted(
+            scope["handle"] for scope in (data.get("currentAppInstallation") or {}).get("accessScopes") or []
+        )
+        missing = [scope for scope in REQUIRED_SCOPES if scope not in granted]
+        self.write(
+            {
+                "shopify_shop_name": shop.get("name"),
+                "shopify_shop_currency": shop.get("currencyCode"),
+                "shopify_granted_scopes": ", ".join(granted),
+                "shopify_missing_scopes": ", ".join(missing),
+            }
+        )
+        message = _("Shop %(name)s, currency %(currency)s.", name=shop.get("name"), currency=shop.get("currencyCode"))
+        if missing:
+            message += " " + _(
+                "Missing scopes: %s. Grant them in the Shopify app, then test again.", ", ".join(missing)
+            )
+        return message
+
+    def action_shopify_register_webhooks(self):
+        """Create the missing webhook subscriptions and repair those pointing elsewhere."""
+        self.ensure_one()
+        client = self._shopify_client()
+        existing = {}
+        for node in client.iter_nodes("webhook_subscriptions", {}, ("webhookSubscriptions",)):
+            existing.setdefault(node["topic"], node)
+        created = repaired = 0
+        for topic in WEBHOOK_TOPICS:
+            enum = topic.upper().replace("/", "_")
+            current = existing.get(enum)
+            if not current:
+                client.mutate(
+                    "webhook_subscription_create",
+                    {"topic": enum, "callbackUrl": self.webhook_url},
+                    "webhookSubscriptionCreate",
+                )
+                created += 1
+            elif (current.get("endpoint") or {}).get("callbackUrl") != self.webhook_url:
+                client.mutate(
+                    "webhook_subscription_update",
+                    {"id": current["id"], "callbackUrl": self.webhook_url},
+                    "webhookSubscriptionUpdate",
+                )
+                repaired += 1
+        return self._shopify_notification(
+            _("Webhooks registered"),
+            _("%(created)s created, %(repaired)s repaired.", created=created, repaired=repaired),
+        )
+
+    def action_shopify_import_now(self):
+        self.ensure_one()
+        self._enqueue_catch_up()
+        return self._shopify_notification(_("Import queued"), _("Products and orders are being imported."))
+
+    def action_shopify_push_stock(self):
+        self.ensure_one()
+        self._schedule_export("stock", delay=0)
+        return self._shopify_notification(_("Stock push queued"), _("Stock levels are being sent to Shopify."))
+
+    def action_shopify_backfill(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Backfill Orders"),
+            "res_model": "shopify.backfill.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_backend_id": self.id},
+        }
+
+    def _shopify_notification(self, title, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": "success", "sticky": False},
+        }

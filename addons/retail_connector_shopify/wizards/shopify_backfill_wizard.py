@@ -11,3 +11,13 @@ class ShopifyBackfillWizard(models.TransientModel):
     backend_id = fields.Many2one("retail.backend", required=True, domain="[('channel', '=', 'shopify')]")
     date_from = fields.Datetime(required=True)
     date_to = fields.Datetime()
+
+    def action_start(self):
+        """Queue the bulk import of the range (see shopify.order.binding)."""
+        self.ensure_one()
+        self.backend_id.with_delay(
+            channel="root.retail.import",
+            description=f"Backfill {self.backend_id.name} orders from {self.date_from}",
+            identity_key=f"shopify-backfill-{self.backend_id.id}-{self.date_from}-{self.date_to}",
+        )._catch_up_job()
+        return {"type": "ir.actions.act_window_close"}
