@@ -14,6 +14,6 @@ class ShopifyOrderBinding(models.Model):
     financial_status = fields.Char()
     fulfillment_status = fields.Char()
     risk = fields.Char(string="Risk Recommendation")
-    shopify_total = fields.Float(string="Shopify Total", digits="Product Price")
+    shopify_total = fields.Float(digits="Product Price")
     shopify_currency = fields.Char()
     cancelled_at = fields.Datetime(string="Cancelled in Shopify")

@@ -15,7 +15,7 @@ class ShopifyTaxMap(models.Model):
     backend_id = fields.Many2one("retail.backend", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="backend_id.company_id", store=True)
     tax_title = fields.Char(string="Shopify Tax Title", required=True, help="e.g. VAT, State Tax")
-    rate = fields.Float(string="Rate", digits=(12, 6), required=True, help="As Shopify sends it: 0.2 for 20 %.")
+    rate = fields.Float(digits=(12, 6), required=True, help="As Shopify sends it: 0.2 for 20 %.")
     tax_id = fields.Many2one(
         "account.tax", string="Odoo Tax", required=True, domain="[('type_tax_use', '=', 'sale')]", ondelete="restrict"
     )
