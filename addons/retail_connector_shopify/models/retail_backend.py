@@ -212,16 +212,6 @@ class RetailBackend(models.Model):
             _("%(created)s created, %(repaired)s repaired.", created=created, repaired=repaired),
         )
 
-    def action_shopify_import_now(self):
-        self.ensure_one()
-        self._enqueue_catch_up()
-        return self._shopify_notification(_("Import queued"), _("Products and orders are being imported."))
-
-    def action_shopify_push_stock(self):
-        self.ensure_one()
-        self._schedule_export("stock", delay=0)
-        return self._shopify_notification(_("Stock push queued"), _("Stock levels are being sent to Shopify."))
-
     def action_shopify_backfill(self):
         self.ensure_one()
         return {

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class ShopifyBackfillWizard(models.TransientModel):
@@ -13,11 +14,6 @@ class ShopifyBackfillWizard(models.TransientModel):
     date_to = fields.Datetime()
 
     def action_start(self):
-        """Queue the bulk import of the range (see shopify.order.binding)."""
-        self.ensure_one()
-        self.backend_id.with_delay(
-            channel="root.retail.import",
-            description=f"Backfill {self.backend_id.name} orders from {self.date_from}",
-            identity_key=f"shopify-backfill-{self.backend_id.id}-{self.date_from}-{self.date_to}",
-        )._catch_up_job()
-        return {"type": "ir.actions.act_window_close"}
+        # The bulk-operation importer (lib/bulk.py is ready) is not wired to the
+        # ORM yet, and the form offers no Backfill button until it is.
+        raise UserError(_("Backfill by date range is not available yet: use Import Now."))
