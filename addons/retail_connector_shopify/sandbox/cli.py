@@ -55,6 +55,8 @@ def main(argv=None):
         sandbox.webhook_target(args.webhook_url, args.webhook_secret)
     sandbox.start()
     sandbox.save()
+    # A command-line tool talks to its user on stdout.
+    # pylint: disable=print-used
     print(f"Shopify sandbox: {sandbox.url}  (GraphQL: {sandbox.graphql_url()})", flush=True)
     print(f"Access token: {args.token}  shop: {sandbox.shop_domain}", flush=True)
     print(f"{len(state['orders'])} orders, {len(state['products'])} products. Ctrl-C to stop.", flush=True)
@@ -64,7 +66,7 @@ def main(argv=None):
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
-        pass
+        stop.set()
     finally:
         sandbox.stop()
     return 0
