@@ -1,5 +1,124 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+"""Shopify orders -> Odoo sale orders (with payments, invoice, cancellation both ways).
+
+Accounting model: the sale order keeps what the customer ordered (Shopify's
+current quantity plus what refunds took back), every Shopify refund becomes a
+credit note (``shopify.refund.binding``) and every money transaction a payment
+(``shopify.payment.binding``). So invoice - credit notes = Shopify's current
+total, and payments in - payments out = what Shopify holds.
+"""
+
+import logging
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from odoo import api, fields, models
+from odoo.tools import float_round
+
+from odoo.addons.retail_connector_base.lib.retry import PermanentError
+
+from ..lib import normalize
+
+_logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+#: a difference above this (shop currency) between Odoo and Shopify fails the import
+TOTAL_TOLERANCE = Decimal("0.005")
+#: financial statuses that let an order be confirmed, and invoiced
+CONFIRM_STATUSES = ("paid", "partially_paid", "partially_refunded")
+INVOICE_STATUSES = ("paid", "partially_refunded")
+RISKY = ("investigate", "cancel")
+SKIPPED_FULFILLMENT = ("fulfilled", "partially_fulfilled")
+
+
+class UnknownSku(PermanentError):
+    exception_type = "shopify_unknown_sku"
+
+
+class MappingMissing(PermanentError):
+    exception_type = "mapping_missing"
+
+
+class TotalMismatch(PermanentError):
+    exception_type = "shopify_order_total_mismatch"
+
+
+def cents(value):
+    return Decimal(value).quantize(CENT, ROUND_HALF_UP)
+
+
+def exact_price(net, quantity, unit_price=None):
+    """``(price_unit, discount %)``, two decimals each, whose Odoo line amount is ``net``.
+
+    Odoo stores prices and discounts with 2 decimals and computes a line as
+    ``price_unit * (1 - discount / 100) * quantity`` rounded to the cent. A
+    Shopify line (unit price x quantity - a discount allocation in money) has no
+    such exact form in general, so search the pair whose raw amount is the
+    closest to ``net`` (exact when possible): the line, its taxes (computed on
+    that raw amount) and the order total then equal Shopify's to the cent.
+    Prefer Shopify's own unit price with a percentage so the discount stays visible.
+    """
+    net = cents(net)
+    if quantity <= 0:
+        return float(unit_price or 0), 0.0
+    quantity = Decimal(quantity)
+    unit = net / quantity
+    if cents(unit) == unit:
+        if unit_price is not None and unit_price > unit:
+            price, discount = _try_price(Decimal(unit_price), net, quantity)
+            if price is not None and discount is not None and _error(price, discount, quantity, net) < 1e-9:
+                return float(price), float(discount)
+        return float(unit), 0.0
+    candidates = []
+    if unit_price is not None and Decimal(unit_price) * quantity > net:
+        candidates.append(Decimal(unit_price))
+    start = unit.quantize(CENT, ROUND_CEILING)
+    candidates += [start + CENT * step for step in range(0, 400)]
+    best = None
+    for candidate in candidates:
+        price, discount = _try_price(candidate, net, quantity)
+        if price is None:
+            continue
+        error = _error(price, discount, quantity, net)
+        if best is None or error < best[0]:
+            best = (error, price, discount)
+        if error < 1e-9:
+            break
+    if best is None or best[0] >= 0.005:
+        return float(cents(unit)), 0.0
+    return float(best[1]), float(best[2])
+
+
+def _try_price(price, net, quantity):
+    gross = price * quantity
+    if gross <= 0 or gross < net:
+        return None, None
+    discount = ((1 - net / gross) * 100).quantize(CENT, ROUND_HALF_UP)
+    best = None
+    for candidate in (discount, discount - CENT, discount + CENT):
+        if candidate < 0 or candidate >= 100:
+            continue
+        error = _error(price, candidate, quantity, net)
+        if best is None or error < best[0]:
+            best = (error, candidate)
+    return (price, best[1]) if best else (None, None)
+
+
+def _error(price, discount, quantity, net):
+    # the way Odoo computes it (account.tax base lines): floats
+    raw = float(price) * (1 - (float(discount) / 100.0)) * float(quantity)
+    if float_round(raw, precision_digits=2) != float(net):
+        return 1.0
+    return abs(raw - float(net))
+
+
+def line_net(line, quantity):
+    """Discounted amount of ``quantity`` units of a canonical line, as Shopify counts it
+    (the discount allocation covers all original units and is prorated, in cents)."""
+    discount = line["discount"] or ZERO
+    if quantity != line["quantity"]:
+        discount = cents(discount * quantity / line["quantity"]) if line["quantity"] else ZERO
+    return cents(line["unit_price"] * quantity - discount)
 
 
 class ShopifyOrderBinding(models.Model):
@@ -17,3 +136,521 @@ class ShopifyOrderBinding(models.Model):
     shopify_total = fields.Float(digits="Product Price")
     shopify_currency = fields.Char()
     cancelled_at = fields.Datetime(string="Cancelled in Shopify")
+    taxes_included = fields.Boolean(help="Shopify prices of this order include taxes.")
+    presentment_currency = fields.Char(string="Customer Currency")
+    presentment_total = fields.Float(string="Total in Customer Currency", digits="Product Price")
+    payment_binding_ids = fields.One2many("shopify.payment.binding", "order_binding_id", string="Transactions")
+    refund_binding_ids = fields.One2many("shopify.refund.binding", "order_binding_id", string="Refunds")
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    @api.model
+    def _import_order(self, backend, order, client=None):
+        """Import one canonical order (all or nothing); return its binding (empty if
+        skipped before ever being imported, or failed)."""
+        log = self.env["retail.sync.log"]
+        refunds_model = self.env["shopify.refund.binding"]
+        result = self.browse()
+        new_refunds = []
+        with log._track(backend, "import", "order", external_id=order["id"]) as run:
+            run.external_updated_at = order["updated_at"]
+            binding = self._lookup(backend, order["id"])
+            reason = None if binding else self._skip_reason(backend, order)
+            if reason:
+                run.skip(reason)
+            else:
+                known = {refund["id"]: refund for refund in order.get("refunds") or []}
+                for refund_id in order["refund_ids"]:
+                    if not refunds_model._lookup(backend, refund_id):
+                        refund = known.get(refund_id) or refunds_model._fetch_refund(backend, refund_id, client)
+                        refund["order_id"] = refund.get("order_id") or order["id"]
+                        new_refunds.append(refund)
+                created = not binding
+                binding, outcome = self._import_record(
+                    backend,
+                    order["id"],
+                    order,
+                    lambda bound, payload: self._apply_order(backend, payload, bound, new_refunds),
+                    external_updated_at=order["updated_at"],
+                )
+                run.record = binding.odoo_id
+                result = binding
+                if outcome == "skipped":
+                    run.skip("Unchanged or older than what is imported.")
+                else:
+                    binding._after_import(backend, order, created)
+                    run.message = f"{binding.odoo_id.name} ({binding.odoo_id.state})"
+        for refund in new_refunds if result else []:
+            refunds_model._import_refund(backend, refund)
+        return result
+
+    @api.model
+    def _import_order_webhook(self, backend, event):
+        """orders/create|updated|cancelled: REST bodies carry no transactions nor risk,
+        so the order is read again through GraphQL and that fresh copy is imported."""
+        body = event.sudo().payload or {}
+        if isinstance(body, dict) and "id" not in body and isinstance(body.get("order"), dict):
+            body = body["order"]
+        order_id = normalize.legacy_id(body.get("id") if isinstance(body, dict) else None)
+        if not order_id:
+            raise PermanentError("The order webhook carries no order id.")
+        client = backend._shopify_client()
+        order = self._fetch_order(backend, order_id, client)
+        if order is None:
+            return self.browse()
+        return self._import_order(backend, order, client=client)
+
+    @api.model
+    def _fetch_order(self, backend, order_id, client=None):
+        """The canonical order read now from Shopify (all lines), None when it is gone."""
+        client = client or backend._shopify_client()
+        node = client.execute("order", {"id": normalize.to_gid("Order", order_id)}).get("order")
+        if not node:
+            return None
+        return self._complete_order(client, node)
+
+    @api.model
+    def _complete_order(self, client, node):
+        order = normalize.order_from_graphql(node)
+        if order["lines_complete"]:
+            return order
+        nodes = list(
+            client.iter_nodes("order_line_items", {"id": node.get("id") or order["gid"]}, ("order", "lineItems"))
+        )
+        return normalize.order_from_graphql(
+            dict(node, lineItems={"nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}})
+        )
+
+    @api.model
+    def _catch_up_orders(self, backend, since):
+        """Import the orders updated since ``since`` (all when None); return the newest updated_at."""
+        client = backend._shopify_client()
+        query = f"updated_at:>='{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'" if since else None
+        newest = None
+        for node in client.iter_nodes("orders", {"query": query}, ("orders",)):
+            order = self._complete_order(client, node)
+            self._import_order(backend, order, client=client)
+            if order["updated_at"] and (newest is None or order["updated_at"] > newest):
+                newest = order["updated_at"]
+        return newest
+
+    # ------------------------------------------------------------------
+    # Rules
+    # ------------------------------------------------------------------
+    @api.model
+    def _skip_reason(self, backend, order):
+        """Why an order never imported yet is not imported now (None: import it)."""
+        status = order["financial_status"]
+        if status and status not in backend._shopify_import_statuses():
+            return f"Financial status {status} is not imported."
+        if (
+            backend.shopify_import_from_date
+            and order["created_at"]
+            and (order["created_at"] < backend.shopify_import_from_date)
+        ):
+            return f"Created {order['created_at']} before the import start date."
+        if backend.shopify_import_unfulfilled_only and order["fulfillment_status"] in SKIPPED_FULFILLMENT:
+            return f"Already {order['fulfillment_status']} in Shopify."
+        return None
+
+    # ------------------------------------------------------------------
+    # Building the sale order
+    # ------------------------------------------------------------------
+    @api.model
+    def _apply_order(self, backend, order, binding, new_refunds):
+        refunds = self._refund_effects(backend, binding, new_refunds, order["taxes_included"])
+        if binding:
+            sale = binding.odoo_id
+            self._update_order(backend, order, sale, refunds)
+            return sale
+        partner = self._shopify_partner(backend, order)
+        invoice_partner = self._address_partner(partner, order["billing_address"], "invoice")
+        shipping_address = order["shipping_address"] or order["billing_address"]
+        shipping_partner = self._address_partner(partner, shipping_address, "delivery")
+        lines = self._line_values(backend, order, refunds)
+        values = {
+            "partner_id": partner.id,
+            "partner_invoice_id": invoice_partner.id,
+            "partner_shipping_id": shipping_partner.id,
+            "company_id": backend.company_id.id,
+            "pricelist_id": self._pricelist(backend, order["currency"]).id,
+            "fiscal_position_id": backend.shopify_fiscal_position_id.id,
+            "client_order_ref": order["name"],
+            "origin": f"Shopify {order['name']}",
+            "date_order": order["processed_at"] or order["created_at"] or fields.Datetime.now(),
+            "order_line": [(0, 0, vals) for vals in lines],
+            "shopify_presentment_currency": order["presentment_currency"],
+            "shopify_presentment_total": float(order["total_presentment"] or 0.0),
+        }
+        if backend.shopify_warehouse_id:
+            values["warehouse_id"] = backend.shopify_warehouse_id.id
+        if backend.shopify_team_id:
+            values["team_id"] = backend.shopify_team_id.id
+        carrier = self._carrier(backend, order)
+        if carrier:
+            values["carrier_id"] = carrier.id
+        notes = [order["note"]] if order["note"] else []
+        if order["presentment_currency"] and order["presentment_currency"] != order["currency"]:
+            notes.append(
+                f"Customer paid in {order['presentment_currency']}: {order['total_presentment']} "
+                f"(booked in {order['currency']}: {order['total']})."
+            )
+        if notes:
+            values["note"] = "\n".join(notes)
+        sale = self.env["sale.order"].with_context(sale_no_log_for_new_lines=True).create(values)
+        self._check_total(sale, order, refunds)
+        return sale
+
+    @api.model
+    def _refund_effects(self, backend, binding, new_refunds, included):
+        """{"lines": {line id: refunded qty}, "amount": what the refunds took from the current total}
+        over the refunds already booked and those about to be."""
+        effects = {"lines": {}, "amount": ZERO}
+        for refund_binding in binding.refund_binding_ids if binding else []:
+            for line_id, quantity in (refund_binding.refunded_lines or {}).items():
+                effects["lines"][line_id] = effects["lines"].get(line_id, 0) + quantity
+            effects["amount"] += cents(refund_binding.order_effect)
+        for refund in new_refunds:
+            effect = self.env["shopify.refund.binding"]._order_effect(refund, included)
+            for line_id, quantity in effect["lines"].items():
+                effects["lines"][line_id] = effects["lines"].get(line_id, 0) + quantity
+            effects["amount"] += effect["amount"]
+        return effects
+
+    @api.model
+    def _line_values(self, backend, order, refunds):
+        """Sale line values keyed by shopify_line_id (products, then shipping)."""
+        values = []
+        for line in order["lines"]:
+            quantity = line["current_quantity"] + refunds["lines"].get(line["id"], 0)
+            product = self._find_product(backend, line)
+            net = line_net(line, quantity)
+            price, discount = exact_price(net, quantity, line["unit_price"])
+            name = " - ".join(part for part in (line["title"], line["variant_title"]) if part) or product.display_name
+            if line["discount"]:
+                name += f" (Shopify discount {line['discount']})"
+            values.append(
+                {
+                    "shopify_line_id": line["id"],
+                    "product_id": product.id,
+                    "name": name,
+                    "product_uom_qty": quantity,
+                    "price_unit": price,
+                    "discount": discount,
+                    "tax_ids": [(6, 0, self._taxes(backend, line["taxes"], order).ids)],
+                    "shopify_discount": float(line["discount"] or 0.0),
+                }
+            )
+        shipping_lines = order["shipping_lines"]
+        if shipping_lines and not backend.shopify_shipping_product_id:
+            raise MappingMissing(f"Set the shipping product of {backend.name}: order {order['name']} has shipping.")
+        for ship in shipping_lines:
+            net = cents(ship["price"] - (ship["discount"] or ZERO))
+            name = ship["title"] or "Shipping"
+            if ship["discount"]:
+                name += f" (Shopify discount {ship['discount']})"
+            values.append(
+                {
+                    "shopify_line_id": ship["id"],
+                    "product_id": backend.shopify_shipping_product_id.id,
+                    "name": name,
+                    "product_uom_qty": 1,
+                    "price_unit": float(net),
+                    "discount": 0.0,
+                    "tax_ids": [(6, 0, self._taxes(backend, ship["taxes"], order).ids)],
+                    "shopify_discount": float(ship["discount"] or 0.0),
+                    "is_delivery": True,
+                }
+            )
+        return values
+
+    @api.model
+    def _find_product(self, backend, line):
+        sku = (line["sku"] or "").strip()
+        bindings = self.env["shopify.product.binding"].with_context(active_test=False)
+        binding = sku and bindings.search([("backend_id", "=", backend.id), ("sku", "=", sku)], limit=1)
+        if not binding and sku:
+            binding = bindings.search([("backend_id", "=", backend.id), ("odoo_id.default_code", "=", sku)], limit=1)
+        if not binding:
+            raise UnknownSku(
+                f"Line {line['id']} ({line['title']}) has SKU {sku or '(none)'} that matches no "
+                f"Shopify product of {backend.name}: import or bind the product, then retry."
+            )
+        return binding.odoo_id
+
+    @api.model
+    def _taxes(self, backend, taxes, order):
+        result = self.env["account.tax"]
+        for tax in taxes:
+            mapped = self.env["shopify.tax.map"]._find(backend, tax["title"], tax["rate"])
+            if not mapped:
+                if not tax["rate"] and not tax["amount"]:
+                    continue
+                raise MappingMissing(
+                    f"Shopify tax {tax['title']!r} at rate {tax['rate']} (order {order['name']}) "
+                    f"is not mapped to an Odoo tax: add it under Taxes of {backend.name}."
+                )
+            result |= mapped
+        return result
+
+    @api.model
+    def _carrier(self, backend, order):
+        for ship in order["shipping_lines"]:
+            carrier = self.env["shopify.carrier.map"]._find_carrier(backend, ship["code"], ship["title"])
+            if carrier:
+                return carrier
+        return self.env["delivery.carrier"]
+
+    @api.model
+    def _pricelist(self, backend, currency_code):
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", currency_code or backend.company_id.currency_id.name)], limit=1)
+        )
+        if not currency:
+            raise MappingMissing(f"Currency {currency_code} of {backend.name} does not exist in Odoo.")
+        if not currency.active:
+            currency.sudo().active = True
+        if backend.shopify_pricelist_id and backend.shopify_pricelist_id.currency_id == currency:
+            return backend.shopify_pricelist_id
+        pricelists = self.env["product.pricelist"]
+        pricelist = pricelists.search(
+            [("currency_id", "=", currency.id), ("company_id", "in", (backend.company_id.id, False))], limit=1
+        )
+        return pricelist or pricelists.create(
+            {"name": f"Shopify {currency.name}", "currency_id": currency.id, "company_id": backend.company_id.id}
+        )
+
+    @api.model
+    def _check_total(self, sale, order, refunds):
+        """Odoo must book exactly what Shopify charged (refunds booked apart as credit notes)."""
+        expected = (order["total"] or ZERO) + refunds["amount"]
+        odoo_total = cents(Decimal(str(sale.amount_total)))
+        difference = odoo_total - expected
+        if abs(difference) > TOTAL_TOLERANCE:
+            hint = ""
+            if sale.company_id.tax_calculation_rounding_method != "round_per_line":
+                # Shopify rounds tax per line; rounding globally drifts by a cent
+                hint = " Set the company's tax rounding to 'Round per Line', as Shopify does."
+            raise TotalMismatch(
+                f"Order {order['name']}: Odoo total {odoo_total} differs from Shopify total {expected} "
+                f"by {difference} {order['currency']}.{hint}"
+            )
+
+    # ------------------------------------------------------------------
+    # Customers
+    # ------------------------------------------------------------------
+    @api.model
+    def _shopify_partner(self, backend, order):
+        customer = order["customer"] or {}
+        email = (customer.get("email") or order["email"] or "").strip()
+        phone = (customer.get("phone") or order["phone"] or "").strip()
+        partners = self.env["res.partner"].with_context(active_test=False)
+        domain = [("parent_id", "=", False), ("company_id", "in", (backend.company_id.id, False))]
+        partner = email and partners.search([*domain, ("email", "=ilike", email)], limit=1, order="id")
+        if not partner and phone:
+            partner = partners.search([*domain, ("phone", "=", phone)], limit=1, order="id")
+        if partner:
+            return partner
+        address = order["billing_address"] or order["shipping_address"] or {}
+        name = " ".join(part for part in (customer.get("first_name"), customer.get("last_name")) if part)
+        values = {"name": name or address.get("name") or email or phone or order["name"], "email": email or False}
+        values["phone"] = phone or address.get("phone") or False
+        values.update(self._address_values(address))
+        return partners.create(values)
+
+    @api.model
+    def _address_values(self, address):
+        if not address:
+            return {}
+        country = self.env["res.country"].search([("code", "=", (address.get("country_code") or "").upper())], limit=1)
+        state = self.env["res.country.state"]
+        if country and address.get("province_code"):
+            state = state.search(
+                [("country_id", "=", country.id), ("code", "=", address["province_code"].upper())], limit=1
+            )
+        return {
+            "street": address.get("address1") or False,
+            "street2": address.get("address2") or False,
+            "city": address.get("city") or False,
+            "zip": address.get("zip") or False,
+            "country_id": country.id or False,
+            "state_id": state.id or False,
+        }
+
+    @api.model
+    def _address_partner(self, partner, address, kind):
+        """A child contact of ``partner`` of type ``kind`` for ``address`` (reused when identical)."""
+        if not address:
+            return partner
+        name = address.get("name") or " ".join(
+            part for part in (address.get("first_name"), address.get("last_name")) if part
+        )
+        values = dict(self._address_values(address), name=name or partner.name, phone=address.get("phone") or False)
+        if address.get("company"):
+            values["name"] = f"{values['name']} ({address['company']})"
+        for child in partner.child_ids.filtered(lambda c: c.type == kind):
+            if all((child[key].id if key.endswith("_id") else child[key]) == value for key, value in values.items()):
+                return child
+        return self.env["res.partner"].create(dict(values, type=kind, parent_id=partner.id))
+
+    # ------------------------------------------------------------------
+    # Updates
+    # ------------------------------------------------------------------
+    def _delivered(self, sale):
+        return sale.picking_ids.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing")
+
+    @api.model
+    def _update_order(self, backend, order, sale, refunds):
+        """Apply Shopify edits when nothing left the warehouse yet (lines follow Shopify)."""
+        if sale.state == "cancel" or order["cancelled_at"] or self._delivered(sale):
+            return
+        wanted = {vals["shopify_line_id"]: vals for vals in self._line_values(backend, order, refunds)}
+        commands = []
+        for line in sale.order_line.filtered("shopify_line_id"):
+            vals = wanted.pop(line.shopify_line_id, None)
+            if vals is None:
+                if sale.state in ("draft", "sent") and not line.qty_invoiced:
+                    commands.append((2, line.id))
+                else:
+                    commands.append((1, line.id, {"product_uom_qty": 0}))
+                continue
+            changes = {}
+            for key in ("product_uom_qty", "price_unit", "discount"):
+                if abs(line[key] - vals[key]) > 1e-6:
+                    changes[key] = vals[key]
+            if set(line.tax_ids.ids) != set(vals["tax_ids"][0][2]):
+                changes["tax_ids"] = vals["tax_ids"]
+            if changes:
+                # price and discount are written with the quantity so Odoo does not recompute them
+                changes.update(price_unit=vals["price_unit"], discount=vals["discount"])
+                commands.append((1, line.id, changes))
+        commands += [(0, 0, vals) for vals in wanted.values()]
+        if commands:
+            sale.write({"order_line": commands})
+        self._check_total(sale, order, refunds)
+
+    # ------------------------------------------------------------------
+    # After the order is bound: payments, confirmation, invoice, cancellation
+    # ------------------------------------------------------------------
+    def _after_import(self, backend, order, created):
+        self.ensure_one()
+        sale = self.odoo_id
+        self.write(
+            {
+                "shopify_name": order["name"],
+                "financial_status": order["financial_status"],
+                "fulfillment_status": order["fulfillment_status"],
+                "risk": order["risk"],
+                "shopify_total": float(order["total"] or 0.0),
+                "shopify_currency": order["currency"],
+                "presentment_currency": order["presentment_currency"],
+                "presentment_total": float(order["total_presentment"] or 0.0),
+                "taxes_included": order["taxes_included"],
+            }
+        )
+        payments_model = self.env["shopify.payment.binding"]
+        payments_model._sync_transactions(backend, self, order["transactions"])
+        if order["cancelled_at"]:
+            self._apply_cancellation(backend, order)
+            return
+        status = order["financial_status"]
+        if sale.state in ("draft", "sent") and backend.shopify_auto_confirm_paid and status in CONFIRM_STATUSES:
+            if order["risk"] in RISKY and backend.shopify_hold_risky_orders:
+                self._hold_risky(backend, order)
+            else:
+                sale.action_confirm()
+        if sale.state == "sale" and status in INVOICE_STATUSES and backend.shopify_invoice_policy != "none":
+            self._invoice(backend)
+        self._reconcile_all()
+
+    def _reconcile_all(self):
+        """Reconcile the order's payments (in and out) with its posted invoices and credit notes."""
+        self.ensure_one()
+        moves = self.odoo_id.invoice_ids | self.refund_binding_ids.odoo_id
+        moves = moves.filtered(lambda m: m.move_type in ("out_invoice", "out_refund") and m.state == "posted")
+        self.env["shopify.payment.binding"]._reconcile(self.payment_binding_ids.odoo_id, moves)
+
+    def _hold_risky(self, backend, order):
+        sale = self.odoo_id
+        summary = f"Shopify flags {order['name']} as risky ({order['risk']})"
+        if not sale.activity_ids.filtered(lambda a: a.summary == summary):
+            sale.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note="Check the order in Shopify before confirming it.",
+                user_id=(sale.user_id or self.env.user).id,
+            )
+        self.env["retail.exception"]._report(
+            "shopify_risky_order",
+            key=f"shopify_risky_order:{order['id']}",
+            backend=backend,
+            message=f"{summary}: it stays a quotation until someone confirms it.",
+            record=sale,
+            external_id=order["id"],
+        )
+
+    def _invoice(self, backend):
+        sale = self.odoo_id
+        if sale.invoice_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state != "cancel"):
+            return
+        if not any(line.qty_to_invoice > 0 for line in sale.order_line):
+            return
+        invoice = sale._create_invoices()
+        if backend.shopify_invoice_policy == "posted":
+            invoice.with_context(shopify_no_push=True).action_post()
+
+    def _apply_cancellation(self, backend, order):
+        sale = self.odoo_id
+        if not self.cancelled_at:
+            self.cancelled_at = order["cancelled_at"]
+        if sale.state == "cancel":
+            return
+        if self._delivered(sale):
+            self.env["retail.exception"]._report(
+                "shopify_cancel_after_delivery",
+                key=f"shopify_cancel_after_delivery:{order['id']}",
+                backend=backend,
+                message=f"Shopify order {order['name']} was cancelled but {sale.name} is already delivered: "
+                "handle the return or refund by hand.",
+                record=sale,
+                external_id=order["id"],
+            )
+            return
+        sale.with_context(shopify_no_push=True)._action_cancel()
+
+    # ------------------------------------------------------------------
+    # Odoo -> Shopify
+    # ------------------------------------------------------------------
+    def _shopify_export_cancel(self):
+        """Job: cancel the order in Shopify (once), refunding what was paid and restocking."""
+        self.ensure_one()
+        backend = self.backend_id
+        with self.env["retail.sync.log"]._track(backend, "export", "order_cancel", external_id=self.external_id) as run:
+            run.record = self.odoo_id
+            client = backend._shopify_client()
+            node = client.execute("order", {"id": normalize.to_gid("Order", self.external_id)}).get("order")
+            if not node:
+                raise PermanentError(f"Shopify order {self.shopify_name or self.external_id} no longer exists.")
+            current = normalize.order_from_graphql(node)
+            if current["cancelled_at"]:
+                self.cancelled_at = current["cancelled_at"]
+                run.skip("Already cancelled in Shopify.")
+                return run.result
+            paid = current["financial_status"] in ("paid", "partially_paid", "partially_refunded")
+            client.mutate(
+                "order_cancel",
+                {
+                    "orderId": current["gid"],
+                    "reason": "OTHER",
+                    "refund": paid,
+                    "restock": True,
+                    "staffNote": f"Cancelled in Odoo ({self.odoo_id.name})",
+                },
+                "orderCancel",
+            )
+            self.cancelled_at = fields.Datetime.now()
+            run.message = f"Cancelled (refund: {paid})"
+        return run.result
