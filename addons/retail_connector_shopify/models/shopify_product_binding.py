@@ -1,5 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..lib import normalize
+
+#: Shopify names the only variant of a product without options like this
+DEFAULT_VARIANT_TITLE = "Default Title"
 
 
 class ShopifyProductBinding(models.Model):
@@ -16,3 +21,103 @@ class ShopifyProductBinding(models.Model):
     stock_dirty = fields.Boolean(
         string="Stock To Push", index=True, help="Odoo's stock changed since it was last sent to Shopify."
     )
+    stock_level_ids = fields.One2many("shopify.stock.level", "binding_id", string="Stock Levels")
+
+    # ------------------------------------------------------------------
+    # Import (catch-up)
+    # ------------------------------------------------------------------
+    @api.model
+    def _catch_up_products(self, backend, since):
+        """Import the variants updated since ``since`` (all when None); return the newest 'updated at'."""
+        client = backend._shopify_client()
+        # Shopify's search syntax; the overlap of the base covers clock skew.
+        query = f"updated_at:>'{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'" if since else None
+        newest = None
+        for node in client.iter_nodes("product_variants", {"query": query}, ("productVariants",)):
+            variant = normalize.variant_from_graphql(node)
+            self._import_variant(backend, variant, node)
+            if variant["updated_at"] and (newest is None or variant["updated_at"] > newest):
+                newest = variant["updated_at"]
+        return newest
+
+    @api.model
+    def _import_variant(self, backend, variant, payload=None):
+        """Bind one canonical variant (update, match by SKU/barcode, or create); return the run result."""
+        payload = payload if payload is not None else variant
+        with self.env["retail.sync.log"]._track(
+            backend, "import", "product", external_id=variant["id"], payload=payload
+        ) as run:
+            binding, result = self._import_record(
+                backend,
+                variant["id"],
+                payload,
+                lambda binding, _data: self._apply_variant(backend, binding, variant),
+                external_updated_at=variant["updated_at"],
+            )
+            run.record = binding.odoo_id
+            run.external_updated_at = variant["updated_at"]
+            if result == "skipped":
+                run.skip("unchanged or older variant")
+            else:
+                binding.write(
+                    {
+                        "sku": variant["sku"],
+                        "shopify_product_id": variant["product_id"],
+                        "inventory_item_id": variant["inventory_item_id"],
+                    }
+                )
+                run.message = f"{variant['sku'] or variant['id']} -> {binding.odoo_id.display_name}"
+        return run.result
+
+    @api.model
+    def _apply_variant(self, backend, binding, variant):
+        products = self.env["product.product"].with_context(active_test=False)
+        if binding:
+            product = binding.odoo_id
+            values = {"list_price": float(variant["price"])}
+            if variant["sku"] and not product.default_code:
+                values["default_code"] = variant["sku"]
+            if variant["barcode"] and product.barcode != variant["barcode"] and not self._barcode_taken(variant):
+                values["barcode"] = variant["barcode"]
+            product.write(values)
+            return product
+        product = self._match_product(backend, variant)
+        if product:
+            return product
+        title = variant["product_title"] or variant["sku"] or variant["id"]
+        if variant["title"] and variant["title"] != DEFAULT_VARIANT_TITLE:
+            title = f"{title} ({variant['title']})"
+        return products.create(
+            {
+                "name": title,
+                "default_code": variant["sku"] or False,
+                "barcode": (variant["barcode"] if not self._barcode_taken(variant) else False) or False,
+                "type": "consu",
+                # storable so that Odoo tracks the stock it pushes to Shopify
+                "is_storable": True,
+                "list_price": float(variant["price"]),
+                "company_id": False,
+            }
+        )
+
+    @api.model
+    def _match_product(self, backend, variant):
+        """An existing product with the variant's SKU, else its barcode."""
+        products = self.env["product.product"]
+        company_domain = [("company_id", "in", (False, backend.company_id.id))]
+        if variant["sku"]:
+            product = products.search([("default_code", "=", variant["sku"]), *company_domain], limit=1)
+            if product:
+                return product
+        if variant["barcode"]:
+            return products.search([("barcode", "=", variant["barcode"]), *company_domain], limit=1)
+        return products
+
+    @api.model
+    def _barcode_taken(self, variant):
+        return bool(
+            variant["barcode"]
+            and self.env["product.product"]
+            .with_context(active_test=False)
+            .search_count([("barcode", "=", variant["barcode"])], limit=1)
+        )
