@@ -21,6 +21,7 @@
         "security/shopify_security.xml",
         "data/queue_job_data.xml",
         "data/retail_exception_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/retail_backend_views.xml",
         "views/shopify_mapping_views.xml",
         "views/shopify_binding_views.xml",

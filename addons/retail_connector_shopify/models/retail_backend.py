@@ -1,9 +1,26 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.retail_connector_base.models.retail_backend import MANAGER_GROUP, WebhookSpec
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.retail_connector_base.lib.retry import ChannelError, PermanentError, UserInputError
+from odoo.addons.retail_connector_base.models.retail_backend import (
+    EXPORT_CHANNEL,
+    IMPORT_CHANNEL,
+    MANAGER_GROUP,
+    WebhookSpec,
+)
 
+from ..lib import bulk, documents, normalize
+from ..lib.backfill import (
+    BUSY_MAX_RETRIES,
+    BUSY_RETRY_SECONDS,
+    IMPORT_CHUNK_SIZE,
+    MAX_POLL_ATTEMPTS,
+    RUNNING_STATUSES,
+    backfill_search_query,
+    poll_delay,
+)
 from ..lib.client import ShopifyClient
 from ..lib.versions import DEFAULT_VERSION, SUPPORTED_VERSIONS
 
@@ -37,6 +54,7 @@ REQUIRED_SCOPES = (
 )
 FINANCIAL_STATUSES = ("pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided")
 DEFAULT_IMPORT_STATUSES = "pending,authorized,partially_paid,paid,partially_refunded,refunded"
+ORDER_TOPICS = ("orders/create", "orders/updated", "orders/cancelled")
 
 
 class RetailBackend(models.Model):
@@ -104,6 +122,11 @@ class RetailBackend(models.Model):
     )
     shopify_push_stock = fields.Boolean(string="Push Stock Levels", default=True)
     shopify_push_fulfillments = fields.Boolean(string="Push Fulfilments", default=True)
+    shopify_notify_customer_on_fulfillment = fields.Boolean(
+        string="Notify Customers of Shipments",
+        default=True,
+        help="Shopify emails the customer when a delivery validated in Odoo is sent as a fulfilment.",
+    )
     shopify_push_cancellations = fields.Boolean(string="Push Cancellations")
     shopify_push_refunds = fields.Boolean(string="Push Refunds")
 
@@ -161,7 +184,22 @@ class RetailBackend(models.Model):
     def _channel_test_connection(self):
         if self.channel != "shopify":
             return super()._channel_test_connection()
-        data = self._shopify_client().execute("shop")
+        try:
+            data = self._shopify_client().execute("shop")
+        except ChannelError as error:
+            if error.status in (401, 403):
+                raise UserError(
+                    _(
+                        "Shopify refused the access token of %(name)s (HTTP %(status)s): check the token and "
+                        "that the app is still installed on %(shop)s.",
+                        name=self.name,
+                        status=error.status,
+                        shop=self.shopify_shop_domain or self.shopify_api_base_url,
+                    )
+                ) from None
+            raise UserError(
+                _("Shopify could not be reached for %(name)s: %(error)s", name=self.name, error=error)
+            ) from None
         shop = data.get("shop") or {}
         granted = sorted(
             scope["handle"] for scope in (data.get("currentAppInstallation") or {}).get("accessScopes") or []
@@ -179,6 +217,12 @@ class RetailBackend(models.Model):
         if missing:
             message += " " + _(
                 "Missing scopes: %s. Grant them in the Shopify app, then test again.", ", ".join(missing)
+            )
+        if self.company_id.tax_calculation_rounding_method != "round_per_line":
+            message += " " + _(
+                "Set the tax rounding of %s to 'Round per Line': Shopify rounds per line, and orders "
+                "whose totals differ by a cent are held.",
+                self.company_id.name,
             )
         return message
 
@@ -212,6 +256,23 @@ class RetailBackend(models.Model):
             _("%(created)s created, %(repaired)s repaired.", created=created, repaired=repaired),
         )
 
+    def action_shopify_import_now(self):
+        self.ensure_one()
+        self._enqueue_catch_up()
+        return self._shopify_notification(_("Import queued"), _("Products and orders are being imported."))
+
+    def action_shopify_push_stock(self):
+        """Send every bound variant's quantity now, changed or not."""
+        self.ensure_one()
+        if self.state != "active":
+            raise UserError(_("Activate %s before pushing stock.", self.name))
+        self.with_delay(
+            channel=EXPORT_CHANNEL,
+            description=f"Push all stock levels to {self.name}",
+            identity_key=f"shopify-push-stock-{self.id}",
+        )._shopify_push_stock_job()
+        return self._shopify_notification(_("Stock push queued"), _("Stock levels are being sent to Shopify."))
+
     def action_shopify_backfill(self):
         self.ensure_one()
         return {
@@ -229,3 +290,219 @@ class RetailBackend(models.Model):
             "tag": "display_notification",
             "params": {"title": title, "message": message, "type": "success", "sticky": False},
         }
+
+    # ------------------------------------------------------------------
+    # Channel hooks
+    # ------------------------------------------------------------------
+    def _channel_catch_up_entities(self):
+        if self.channel != "shopify":
+            return super()._channel_catch_up_entities()
+        # products first: orders need their SKUs bound
+        return ["products", "orders"]
+
+    def _channel_catch_up(self, entity, since):
+        if self.channel != "shopify":
+            return super()._channel_catch_up(entity, since)
+        if entity == "products":
+            return self.env["shopify.product.binding"]._catch_up_products(self, since)
+        if entity == "orders":
+            return self.env["shopify.order.binding"]._catch_up_orders(self, since)
+        return super()._channel_catch_up(entity, since)
+
+    def _channel_export(self, entity):
+        if self.channel != "shopify" or entity != "stock":
+            return super()._channel_export(entity)
+        if not self.shopify_push_stock:
+            return "stock push is disabled on this backend"
+        return self.env["shopify.stock.level"]._export_stock(self)
+
+    def _process_webhook_event(self, event):
+        if self.channel != "shopify":
+            return super()._process_webhook_event(event)
+        topic = event.topic
+        if topic in ORDER_TOPICS:
+            return self.env["shopify.order.binding"]._import_order_webhook(self, event)
+        if topic == "refunds/create":
+            return self.env["shopify.refund.binding"]._import_refund_webhook(self, event)
+        if topic == "fulfillments/create":
+            return self.env["shopify.fulfillment.binding"]._import_fulfillment_webhook(self, event)
+        if topic == "inventory_levels/update":
+            return self.env["shopify.stock.level"]._apply_inventory_webhook(self, event)
+        if topic == "app/uninstalled":
+            return self._shopify_app_uninstalled(event)
+        raise PermanentError(f"Shopify webhook topic {topic!r} is not handled by the connector")
+
+    def _shopify_app_uninstalled(self, event):
+        """The shop removed the app: the token is dead, stop every job until someone reinstalls it."""
+        self.action_pause()
+        self.env["retail.exception"]._report(
+            "shopify_app_uninstalled",
+            key="shopify_app_uninstalled",
+            backend=self,
+            message=_(
+                "Shopify reports that the app was uninstalled from %(shop)s: backend %(name)s is paused.",
+                shop=self.shopify_shop_domain or "-",
+                name=self.name,
+            ),
+            payload=event.payload,
+        )
+        return "paused"
+
+    # ------------------------------------------------------------------
+    # Stock jobs
+    # ------------------------------------------------------------------
+    def _shopify_push_stock_job(self):
+        """queue_job: push every bound variant (forced: unchanged ones too)."""
+        self.ensure_one()
+        with self.env["retail.sync.log"]._track(self, "export", "stock") as run:
+            run.message = self.env["shopify.stock.level"]._export_stock(self, force=True)
+        return run.result
+
+    @api.model
+    def _cron_shopify_stock_reconcile(self):
+        """Scheduled action: one reconcile job per active Shopify backend."""
+        for backend in self.search([("channel", "=", "shopify"), ("state", "=", "active")]):
+            backend.with_delay(
+                channel=EXPORT_CHANNEL,
+                description=f"Reconcile stock levels of {backend.name}",
+                identity_key=f"shopify-stock-reconcile-{backend.id}",
+            )._shopify_stock_reconcile_job()
+
+    def _shopify_stock_reconcile_job(self):
+        """queue_job: compare Shopify's levels with Odoo, report and repair the drift."""
+        self.ensure_one()
+        with self.env["retail.sync.log"]._track(self, "export", "stock_reconcile") as run:
+            run.message = self.env["shopify.stock.level"]._reconcile(self)
+        return run.result
+
+    # ------------------------------------------------------------------
+    # Fulfilment jobs
+    # ------------------------------------------------------------------
+    def _shopify_export_fulfillment_job(self, picking):
+        """queue_job entry point: send one validated delivery to Shopify."""
+        self.ensure_one()
+        # Run with the connector's rights whoever validated the delivery.
+        backend = self.sudo().with_company(self.company_id)
+        return backend.env["shopify.fulfillment.binding"]._export_fulfillment(backend, picking.with_env(backend.env))
+
+    # ------------------------------------------------------------------
+    # Backfill jobs (see lib/backfill.py)
+    # ------------------------------------------------------------------
+
+    def _shopify_enqueue_backfill(self, date_from, date_to):
+        self.ensure_one()
+        stamp = f"{fields.Datetime.to_string(date_from)}-{fields.Datetime.to_string(date_to)}"
+        # Like the scheduled catch-up, the jobs import with the connector's rights in
+        # the backend's company, whoever asked (its follow-up jobs inherit this).
+        backend = self.with_user(SUPERUSER_ID).with_company(self.company_id)
+        return backend.with_delay(
+            channel=IMPORT_CHANNEL,
+            description=f"Start Shopify backfill of {self.name} ({stamp})",
+            identity_key=f"shopify-backfill-start-{self.id}-{stamp}",
+            max_retries=BUSY_MAX_RETRIES,
+        )._shopify_backfill_start_job(date_from, date_to)
+
+    def _shopify_enqueue_backfill_poll(self, operation_id, attempt):
+        self.ensure_one()
+        legacy = normalize.legacy_id(operation_id)
+        return self.with_delay(
+            channel=IMPORT_CHANNEL,
+            eta=poll_delay(attempt),
+            description=f"Check Shopify bulk operation {legacy} of {self.name} (#{attempt})",
+            identity_key=f"shopify-backfill-poll-{self.id}-{legacy}-{attempt}",
+        )._shopify_backfill_poll_job(operation_id, attempt)
+
+    # ------------------------------------------------------------------
+    # Jobs
+    # ------------------------------------------------------------------
+    def _shopify_backfill_start_job(self, date_from, date_to):
+        """Start the bulk query and queue its first status check."""
+        self.ensure_one()
+        query = bulk.with_query_filter(documents.load("bulk_orders"), backfill_search_query(date_from, date_to))
+        period = f"{fields.Datetime.to_string(date_from)}..{fields.Datetime.to_string(date_to)}"
+        with self.env["retail.sync.log"]._track(self, "import", "orders_backfill", external_id=period) as run:
+            try:
+                operation_id = bulk.start(self._shopify_client(), query)
+            except UserInputError as error:
+                if "already in progress" not in str(error).lower():
+                    raise
+                raise RetryableJobError(str(error), seconds=BUSY_RETRY_SECONDS) from error
+            self._shopify_enqueue_backfill_poll(operation_id, 1)
+            run.message = f"bulk operation {normalize.legacy_id(operation_id)} started for orders created {period}"
+        return run.message or run.result
+
+    def _shopify_backfill_poll_job(self, operation_id, attempt=1):
+        """Check the bulk operation: ask again later, or queue the import of its result."""
+        self.ensure_one()
+        legacy = normalize.legacy_id(operation_id)
+        with self.env["retail.sync.log"]._track(self, "import", "orders_backfill", external_id=legacy) as run:
+            status = bulk.status(self._shopify_client(), operation_id)
+            state = (status.get("status") or "").upper()
+            if state in RUNNING_STATUSES:
+                if attempt >= MAX_POLL_ATTEMPTS:
+                    raise PermanentError(
+                        f"Shopify bulk operation {legacy} is still {state.lower()} after {attempt} checks"
+                    )
+                self._shopify_enqueue_backfill_poll(operation_id, attempt + 1)
+                run.message = (
+                    f"bulk operation {legacy} {state.lower()} ({status.get('objectCount') or 0} objects so far), "
+                    f"next check in {poll_delay(attempt + 1)} s"
+                )
+            elif state == "COMPLETED":
+                count, jobs = self._shopify_backfill_queue_imports(operation_id, status.get("url"))
+                run.message = f"bulk operation {legacy} completed: {count} orders queued in {jobs} import jobs"
+                self.message_post(body=_("Shopify backfill: %(count)s orders queued for import.", count=count))
+            else:
+                raise PermanentError(
+                    f"Shopify bulk operation {legacy} ended {state.lower() or 'without status'}"
+                    + (f" ({status['errorCode']})" if status.get("errorCode") else "")
+                    + "; start the backfill again"
+                )
+        return run.message or run.result
+
+    def _shopify_backfill_queue_imports(self, operation_id, url):
+        """Download the result file and queue its orders in chunks; returns (orders, jobs)."""
+        if not url:  # Shopify gives no file when nothing matched
+            return 0, 0
+        client = self._shopify_client()
+        nodes = bulk.rebuild(bulk.read_jsonl(getattr(client, "session", None), url))
+        legacy = normalize.legacy_id(operation_id)
+        jobs = 0
+        for start in range(0, len(nodes), IMPORT_CHUNK_SIZE):
+            chunk = nodes[start : start + IMPORT_CHUNK_SIZE]
+            jobs += 1
+            self.with_delay(
+                channel=IMPORT_CHANNEL,
+                description=f"Import backfilled Shopify orders of {self.name} ({start + 1}-{start + len(chunk)})",
+                identity_key=f"shopify-backfill-import-{self.id}-{legacy}-{start}",
+            )._shopify_backfill_import_job(chunk)
+        return len(nodes), jobs
+
+    def _shopify_backfill_import_job(self, nodes):
+        """Import a chunk of bulk order nodes; each order is its own all-or-nothing run
+        (the order importer tracks it), so a bad order is reported and the others go in."""
+        self.ensure_one()
+        log = self.env["retail.sync.log"]
+        orders = self.env["shopify.order.binding"]
+        client = self._shopify_client()
+        imported = not_imported = 0
+        for node in nodes:
+            try:
+                order = normalize.order_from_graphql(node)
+            except PermanentError as error:
+                with log._track(self, "import", "order", external_id=_node_id(node), payload=node):
+                    raise error
+                not_imported += 1
+                continue
+            if orders._import_order(self, order, client=client):
+                imported += 1
+            else:
+                not_imported += 1
+        return f"{imported} orders imported, {not_imported} skipped or failed"
+
+
+def _node_id(node):
+    try:
+        return normalize.legacy_id(node.get("id")) if isinstance(node, dict) else None
+    except PermanentError:
+        return None

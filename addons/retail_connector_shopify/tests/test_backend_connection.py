@@ -1,0 +1,99 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import ShopifyCase
+
+WEBHOOK_TOPIC_ENUMS = {
+    "ORDERS_CREATE",
+    "ORDERS_UPDATED",
+    "ORDERS_CANCELLED",
+    "REFUNDS_CREATE",
+    "FULFILLMENTS_CREATE",
+    "INVENTORY_LEVELS_UPDATE",
+    "APP_UNINSTALLED",
+}
+
+
+class TestBackendConnection(ShopifyCase):
+    """Test connection, webhook registration and the form's buttons, against the sandbox."""
+
+    def _subscriptions(self):
+        with self.sandbox.lock:
+            return [dict(sub) for sub in self.sandbox.state["webhook_subscriptions"]]
+
+    def _callback(self, subscription):
+        return subscription.get("callback_url") or subscription.get("callbackUrl") or subscription.get("address")
+
+    def test_connection_stores_shop_and_scopes(self):
+        action = self.backend.action_test_connection()
+        self.assertEqual(self.backend.shopify_shop_name, self.store["shop"]["name"])
+        self.assertEqual(self.backend.shopify_shop_currency, self.store["shop"]["currency"])
+        self.assertIn("write_inventory", self.backend.shopify_granted_scopes)
+        self.assertFalse(self.backend.shopify_missing_scopes)
+        self.assertIn(self.store["shop"]["name"], action["params"]["message"])
+
+    def test_connection_lists_missing_scopes(self):
+        with self.sandbox.lock:
+            scopes = self.sandbox.state["shop"]["scopes"]
+            self.addCleanup(scopes.__setitem__, slice(None), list(scopes))  # the sandbox lives for the class
+            scopes[:] = [scope for scope in scopes if scope not in ("write_inventory", "read_locations")]
+        action = self.backend.action_test_connection()
+        self.assertEqual(self.backend.shopify_missing_scopes, "write_inventory, read_locations")
+        self.assertNotIn("write_inventory", self.backend.shopify_granted_scopes)
+        self.assertIn("Missing scopes: write_inventory, read_locations", action["params"]["message"])
+
+    def test_connection_with_wrong_token_is_a_clear_error(self):
+        self.backend.shopify_access_token = "shpat_wrong"
+        with self.assertRaises(UserError) as caught:
+            self.backend.action_test_connection()
+        message = str(caught.exception)
+        self.assertIn("refused the access token", message)
+        self.assertIn("401", message)
+        self.assertNotIn("shpat_wrong", message)
+
+    def test_register_webhooks_creates_then_nothing_then_repairs(self):
+        subscriptions = self.sandbox.state["webhook_subscriptions"]
+        self.addCleanup(subscriptions.clear)
+        action = self.backend.action_shopify_register_webhooks()
+        self.assertEqual(action["params"]["message"], "7 created, 0 repaired.")
+        subscriptions = self._subscriptions()
+        self.assertEqual({sub["topic"] for sub in subscriptions}, WEBHOOK_TOPIC_ENUMS)
+        self.assertEqual({self._callback(sub) for sub in subscriptions}, {self.backend.webhook_url})
+
+        action = self.backend.action_shopify_register_webhooks()
+        self.assertEqual(action["params"]["message"], "0 created, 0 repaired.")
+        self.assertEqual(len(self._subscriptions()), 7, "a second run creates nothing")
+
+        # someone pointed one subscription elsewhere: the next run repairs it
+        with self.sandbox.lock:
+            moved = self.sandbox.state["webhook_subscriptions"][0]
+            key = next(k for k in ("callback_url", "callbackUrl", "address") if k in moved)
+            moved[key] = "https://old-odoo.example.com/retail/webhook/shopify/1"
+        action = self.backend.action_shopify_register_webhooks()
+        self.assertEqual(action["params"]["message"], "0 created, 1 repaired.")
+        subscriptions = self._subscriptions()
+        self.assertEqual(len(subscriptions), 7)
+        self.assertEqual({self._callback(sub) for sub in subscriptions}, {self.backend.webhook_url})
+
+    def test_import_now_queues_one_catch_up(self):
+        with trap_jobs() as trap:
+            self.backend.action_shopify_import_now()
+            self.backend.action_shopify_import_now()
+            jobs = [job for job in trap.enqueued_jobs if job.method_name == "_catch_up_job"]
+            self.assertEqual(len(jobs), 1)
+            self.assertEqual(jobs[0].recordset, self.backend)
+            self.assertEqual(self.backend._channel_catch_up_entities(), ["products", "orders"])
+
+    def test_push_stock_now_queues_a_forced_export(self):
+        with trap_jobs() as trap:
+            self.backend.action_shopify_push_stock()
+            trap.assert_jobs_count(1)
+            job = trap.enqueued_jobs[0]
+            self.assertEqual((job.method_name, job.channel), ("_shopify_push_stock_job", "root.retail.export"))
+
+    def test_backfill_opens_the_wizard(self):
+        action = self.backend.action_shopify_backfill()
+        self.assertEqual(action["res_model"], "shopify.backfill.wizard")
+        self.assertEqual(action["context"], {"default_backend_id": self.backend.id})

@@ -1,0 +1,83 @@
+"""Benchmark: importing 1,000 Shopify orders with one worker; SQL queries per order.
+
+Creates a throwaway database with the Shopify connector and, in this process,
+an Odoo registry on it: one worker, the way a queue_job worker holds a registry
+and performs a job in one transaction (no HTTP server, no runner: the job's
+body is called directly). A sandbox shop on 127.0.0.1 holds 1,000 orders
+(every scenario of the generator: paid, pending, authorized, partially paid,
+refunded, partially refunded, cancelled, fulfilled, multi-currency, taxes
+included or not; the planted problems are off so that every order imports).
+The backend is configured like tests/common.py (mappings, variants bound).
+
+Timed: the orders catch-up, the paginated GraphQL path
+(``shopify.order.binding._catch_up_orders(backend, since=None)``, what the
+catch-up job runs: pages of orders, each order imported with its payments,
+refunds, invoice and fulfilments), committed at the end. The sandbox runs in
+this process (a thread), so serving the GraphQL pages is included in the time.
+Queries are counted with Odoo's own counter (``odoo.sql_db.sql_counter``,
+every statement sent through an Odoo cursor).
+
+    python3 bench/order_import.py [--orders 1000]
+
+Last line: BENCH order_import orders=... imported=... seconds=... orders_per_s=... queries_per_order=...
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _odoo import Throwaway
+from _shopify_common import configure_backend, shopify, start_sandbox
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--products", type=int, default=60)
+    args = parser.parse_args()
+
+    shopify()
+    sandbox = start_sandbox(orders=args.orders, products=args.products, seed=3, problems=False)
+    database = Throwaway()
+    try:
+        database.install("retail_connector_shopify")
+        import odoo.sql_db
+        from odoo import SUPERUSER_ID, api
+
+        registry = database.registry()
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+            backend, __, __, __ = configure_backend(env, sandbox)
+            backend_id = backend.id
+        sandbox.calls.clear()
+
+        queries = odoo.sql_db.sql_counter
+        started = time.perf_counter()
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            backend = env["retail.backend"].browse(backend_id)
+            env["shopify.order.binding"]._catch_up_orders(backend, None)
+        seconds = time.perf_counter() - started
+        queries = odoo.sql_db.sql_counter - queries
+
+        imported = database.sql(
+            "SELECT count(*) FROM shopify_order_binding WHERE backend_id = %s AND odoo_id IS NOT NULL", (backend_id,)
+        )[0][0]
+        exceptions = database.sql(
+            "SELECT count(*) FROM retail_exception WHERE backend_id = %s AND state IN ('new', 'in_progress')",
+            (backend_id,),
+        )[0][0]
+        print(
+            f"BENCH order_import orders={args.orders} imported={imported} open_exceptions={exceptions} "
+            f"graphql_calls={len(sandbox.calls)} seconds={seconds:.1f} orders_per_s={args.orders / seconds:.1f} "
+            f"queries_per_order={queries / args.orders:.0f}"
+        )
+    finally:
+        sandbox.stop()
+        database.close()
+
+
+if __name__ == "__main__":
+    main()
