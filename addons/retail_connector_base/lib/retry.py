@@ -169,6 +169,55 @@ def to_job_error(error):
     return error
 
 
+class CatchUpPaused(Exception):
+    """A catch-up stopped early on a throttled or transient error: what it
+    imported stands, the rest continues in a new job after ``seconds`` from page
+    ``cursor`` (rolling the whole run back would redo it forever on a busy shop)."""
+
+    def __init__(self, newest, seconds, reason, cursor=None):
+        super().__init__(reason)
+        self.newest = newest
+        self.seconds = seconds
+        self.reason = reason
+        self.cursor = cursor
+
+
+def pause_catch_up(error, newest, cursor=None):
+    """:class:`CatchUpPaused` for a throttled/transient ``error`` (a channel
+    error or the job error a tracked run raised), None for any other error."""
+    if isinstance(error, RetryableJobError):
+        seconds = error.seconds or DEFAULT_TRANSIENT_DELAY
+    elif isinstance(error, ChannelError) and error.kind in ("throttled", "transient"):
+        seconds = error.retry_after if error.retry_after is not None else DEFAULT_TRANSIENT_DELAY
+    else:
+        return None
+    return CatchUpPaused(newest, _clamp(seconds), str(error), cursor)
+
+
+def catch_up(pages, import_one):
+    """Import ``pages`` of records with ``import_one(record) -> its 'updated at'``.
+
+    ``pages`` yields ``(records, next_cursor)`` (lazily: fetching a page may
+    fail too). Returns the newest 'updated at'. A throttled or transient error
+    half-way raises :class:`CatchUpPaused` with the progress and the cursor
+    after the last complete page; any other error goes up unchanged.
+    """
+    newest = cursor = None
+    try:
+        for records, next_cursor in pages:
+            for record in records:
+                updated_at = import_one(record)
+                if updated_at and (newest is None or updated_at > newest):
+                    newest = updated_at
+            cursor = next_cursor
+    except (ChannelError, RetryableJobError) as error:
+        paused = pause_catch_up(error, newest, cursor)
+        if paused is None:
+            raise
+        raise paused from error
+    return newest
+
+
 def call_with_policy(func, *args, sleep=time.sleep, **kwargs):
     """Call ``func``; on a throttle/transient error wait inline at most once
     and at most ``MAX_INLINE_WAIT`` seconds, otherwise raise the job error."""

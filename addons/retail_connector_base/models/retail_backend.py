@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib.retry import CatchUpPaused
+
 MANAGER_GROUP = "retail_connector_base.group_retail_connector_manager"
 DASHBOARD_LAG_HOURS = 24
 IMPORT_CHANNEL = "root.retail.import"
@@ -202,16 +204,45 @@ class RetailBackend(models.Model):
             identity_key=f"retail-catch-up-{self.id}",
         )._catch_up_job()
 
-    def _catch_up_job(self):
-        """Import what changed on the channel since each entity's watermark."""
+    def _catch_up_job(self, resume=None):
+        """Import what changed on the channel since each entity's watermark.
+
+        ``resume`` ({entity, since, cursor, newest}) continues a run that was
+        throttled half-way: same period, from the channel's page cursor.
+        """
         self.ensure_one()
+        resume = resume or {}
+        entities = list(self._channel_catch_up_entities())
+        if resume.get("entity") in entities:
+            entities = entities[entities.index(resume["entity"]) :]
         done = []
-        for entity in self._channel_catch_up_entities():
+        for entity in entities:
             mark = self._get_watermark(entity)
-            since = mark.last_external_updated_at
-            if since:
-                since -= timedelta(minutes=self.catch_up_overlap_minutes)
-            newest = self._channel_catch_up(entity, since)
+            if entity == resume.get("entity"):
+                since, cursor = resume.get("since"), resume.get("cursor")
+            else:
+                since, cursor = mark.last_external_updated_at, None
+                if since:
+                    since -= timedelta(minutes=self.catch_up_overlap_minutes)
+            try:
+                newest = self._channel_catch_up(entity, since, cursor=cursor)
+            except CatchUpPaused as paused:
+                # What was imported stays (this job ends normally); the watermark
+                # moves only once the whole period is in (pages need not be sorted).
+                newest = max(filter(None, (paused.newest, resume.get("newest"))), default=None)
+                self.with_delay(
+                    channel=IMPORT_CHANNEL,
+                    eta=paused.seconds,
+                    description=f"Catch up with {self.name} (resumed)",
+                    identity_key=f"retail-catch-up-{self.id}",
+                )._catch_up_job(
+                    resume={"entity": entity, "since": since, "cursor": paused.cursor or cursor, "newest": newest}
+                )
+                mark._advance(success=False)
+                done.append(f"{entity} paused ({paused.reason}), resumes in {paused.seconds} s")
+                break
+            if entity == resume.get("entity"):
+                newest = max(filter(None, (newest, resume.get("newest"))), default=None)
             mark._advance(newest)
             done.append(entity)
         return f"caught up: {', '.join(done) or 'nothing to do'}"
@@ -239,9 +270,11 @@ class RetailBackend(models.Model):
         """Entities the catch-up imports, in order (e.g. products before orders)."""
         return []
 
-    def _channel_catch_up(self, entity, since):
-        """Import ``entity`` records updated since ``since`` (None: all);
-        return the newest channel 'updated at' imported, or None."""
+    def _channel_catch_up(self, entity, since, cursor=None):
+        """Import ``entity`` records updated since ``since`` (None: all), from
+        the page ``cursor`` when given; return the newest channel 'updated at'
+        imported, or None. Raise :class:`~..lib.retry.CatchUpPaused` (see
+        :func:`~..lib.retry.catch_up`) when throttled half-way."""
         raise UserError(_("The channel %(channel)s cannot catch up %(entity)s.", channel=self.channel, entity=entity))
 
     def _channel_export(self, entity):

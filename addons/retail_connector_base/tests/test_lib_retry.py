@@ -274,3 +274,42 @@ def test_call_with_policy_permanent_error_is_raised_unchanged_without_retry():
     assert info.value is error
     assert sleep.calls == []
     assert len(calls) == 1
+
+
+# --------------------------------------------------------------------------- catch_up
+def _pages(*pages, fail_with=None):
+    """(records, next cursor) pages, then ``fail_with`` when fetching the next one."""
+    yield from pages
+    if fail_with:
+        raise fail_with
+
+
+def test_catch_up_returns_the_newest_update_of_every_page():
+    seen = []
+    pages = _pages(([("a", 3), ("b", 1)], "c1"), ([("c", 7)], None))
+    assert retry.catch_up(pages, lambda record: seen.append(record[0]) or record[1]) == 7
+    assert seen == ["a", "b", "c"]
+
+
+def test_catch_up_throttled_half_way_pauses_with_progress_and_cursor():
+    pages = _pages(([("a", 3), ("b", 5)], "after-page-1"), fail_with=retry.ThrottledError("busy", retry_after=12.2))
+    with pytest.raises(retry.CatchUpPaused) as caught:
+        retry.catch_up(pages, lambda record: record[1])
+    assert (caught.value.newest, caught.value.cursor, caught.value.seconds) == (5, "after-page-1", 13)
+
+
+def test_catch_up_job_error_of_a_tracked_record_pauses_too():
+    def import_one(record):
+        if record == "b":
+            raise RetryableJobError("throttled", seconds=30)
+        return 1
+
+    with pytest.raises(retry.CatchUpPaused) as caught:
+        retry.catch_up(_pages((["a", "b"], "p1")), import_one)
+    # the page was not complete: resume from its start (no cursor yet)
+    assert (caught.value.newest, caught.value.cursor, caught.value.seconds) == (1, None, 30)
+
+
+def test_catch_up_permanent_error_goes_up_unchanged():
+    with pytest.raises(retry.PermanentError):
+        retry.catch_up(_pages(fail_with=retry.PermanentError("bad query")), lambda record: None)

@@ -249,6 +249,11 @@ class ShopifyClient:
             seen.add(cursor)
             variables["after"] = cursor
 
+    def pages(self, name, variables=None, path=()):
+        """``(nodes, endCursor)`` per page, for :func:`retail_connector_base.lib.retry.catch_up`."""
+        for nodes, page_info in self.paginate(name, variables, path):
+            yield nodes, page_info.get("endCursor")
+
     def iter_nodes(self, name, variables=None, path=()):
         """Every node of every page (see :meth:`paginate`)."""
         for nodes, _page_info in self.paginate(name, variables, path):

@@ -300,14 +300,14 @@ class RetailBackend(models.Model):
         # products first: orders need their SKUs bound
         return ["products", "orders"]
 
-    def _channel_catch_up(self, entity, since):
+    def _channel_catch_up(self, entity, since, cursor=None):
         if self.channel != "shopify":
-            return super()._channel_catch_up(entity, since)
+            return super()._channel_catch_up(entity, since, cursor=cursor)
         if entity == "products":
-            return self.env["shopify.product.binding"]._catch_up_products(self, since)
+            return self.env["shopify.product.binding"]._catch_up_products(self, since, cursor)
         if entity == "orders":
-            return self.env["shopify.order.binding"]._catch_up_orders(self, since)
-        return super()._channel_catch_up(entity, since)
+            return self.env["shopify.order.binding"]._catch_up_orders(self, since, cursor)
+        return super()._channel_catch_up(entity, since, cursor=cursor)
 
     def _channel_export(self, entity):
         if self.channel != "shopify" or entity != "stock":

@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from odoo import api, fields, models
 from odoo.tools import float_round
 
-from odoo.addons.retail_connector_base.lib.retry import PermanentError
+from odoo.addons.retail_connector_base.lib.retry import PermanentError, catch_up
 
 from ..lib import normalize
 
@@ -223,17 +223,18 @@ class ShopifyOrderBinding(models.Model):
         )
 
     @api.model
-    def _catch_up_orders(self, backend, since):
-        """Import the orders updated since ``since`` (all when None); return the newest updated_at."""
+    def _catch_up_orders(self, backend, since, cursor=None):
+        """Import the orders updated since ``since`` (all when None), from page
+        ``cursor`` when given; return the newest updated_at."""
         client = backend._shopify_client()
         query = f"updated_at:>='{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'" if since else None
-        newest = None
-        for node in client.iter_nodes("orders", {"query": query}, ("orders",)):
+
+        def import_one(node):
             order = self._complete_order(client, node)
             self._import_order(backend, order, client=client)
-            if order["updated_at"] and (newest is None or order["updated_at"] > newest):
-                newest = order["updated_at"]
-        return newest
+            return order["updated_at"]
+
+        return catch_up(client.pages("orders", {"query": query, "after": cursor}, ("orders",)), import_one)
 
     # ------------------------------------------------------------------
     # Rules

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from odoo.addons.retail_connector_base.lib.retry import catch_up
+
 from ..lib import normalize
 
 #: Shopify names the only variant of a product without options like this
@@ -27,18 +29,20 @@ class ShopifyProductBinding(models.Model):
     # Import (catch-up)
     # ------------------------------------------------------------------
     @api.model
-    def _catch_up_products(self, backend, since):
-        """Import the variants updated since ``since`` (all when None); return the newest 'updated at'."""
+    def _catch_up_products(self, backend, since, cursor=None):
+        """Import the variants updated since ``since`` (all when None), from page
+        ``cursor`` when given; return the newest 'updated at'."""
         client = backend._shopify_client()
         # Shopify's search syntax; the overlap of the base covers clock skew.
         query = f"updated_at:>'{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'" if since else None
-        newest = None
-        for node in client.iter_nodes("product_variants", {"query": query}, ("productVariants",)):
+
+        def import_one(node):
             variant = normalize.variant_from_graphql(node)
             self._import_variant(backend, variant, node)
-            if variant["updated_at"] and (newest is None or variant["updated_at"] > newest):
-                newest = variant["updated_at"]
-        return newest
+            return variant["updated_at"]
+
+        pages = client.pages("product_variants", {"query": query, "after": cursor}, ("productVariants",))
+        return catch_up(pages, import_one)
 
     @api.model
     def _import_variant(self, backend, variant, payload=None):

@@ -47,9 +47,9 @@ class RetailBackend(models.Model):
             return super()._channel_catch_up_entities()
         return ["customers"]
 
-    def _channel_catch_up(self, entity, since):
+    def _channel_catch_up(self, entity, since, cursor=None):
         if self.channel != "test":
-            return super()._channel_catch_up(entity, since)
+            return super()._channel_catch_up(entity, since, cursor=cursor)
         params = {"updated_at_min": fields.Datetime.to_string(since)} if since else {}
         __, payload = request_json("GET", f"{self.test_api_url}/customers", params=params, timeout=5)
         binding_model = self.env["retail.test.partner.binding"]
