@@ -48,6 +48,8 @@ def configure_backend(env, sandbox, bind_products=True, orders=None):
     from odoo.addons.retail_connector_shopify.lib import normalize
 
     company = env.company
+    # Shopify rounds tax per line: so must Odoo for the totals to agree (see CONFIGURE)
+    company.tax_calculation_rounding_method = "round_per_line"
     warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
     shipping = env["product.product"].create(
         {"name": "Shopify Shipping", "type": "service", "invoice_policy": "order", "taxes_id": [(5, 0, 0)]}

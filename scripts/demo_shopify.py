@@ -179,6 +179,8 @@ def main(env):
 
     env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
     company = env.ref("base.main_company")
+    # Shopify rounds tax per line: so must Odoo for order totals to agree (CONFIGURE)
+    company.tax_calculation_rounding_method = "round_per_line"
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
     warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
     _base_url(env)

@@ -121,6 +121,9 @@ def line_net(line, quantity):
     return cents(line["unit_price"] * quantity - discount)
 
 
+IMPORT_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+
+
 class ShopifyOrderBinding(models.Model):
     """A Shopify order bound to an Odoo sale order."""
 
@@ -149,6 +152,10 @@ class ShopifyOrderBinding(models.Model):
     def _import_order(self, backend, order, client=None):
         """Import one canonical order (all or nothing); return its binding (empty if
         skipped before ever being imported, or failed)."""
+        # Imported documents get no per-field tracking messages: the order's
+        # chatter says where it came from; tracking would double the work.
+        self = self.with_context(IMPORT_CONTEXT)  # noqa: PLW0642
+        backend = backend.with_context(IMPORT_CONTEXT)
         log = self.env["retail.sync.log"]
         refunds_model = self.env["shopify.refund.binding"]
         result = self.browse()

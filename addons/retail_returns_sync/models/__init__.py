@@ -1,1 +1,13 @@
-
+from . import res_company
+from . import res_config_settings
+from . import stock_warehouse
+from . import retail_return_reason
+from . import retail_return_grade
+from . import retail_return
+from . import retail_return_line
+from . import retail_return_binding
+from . import stock_move
+from . import stock_picking
+from . import stock_scrap
+from . import account_move
+from . import sale_order

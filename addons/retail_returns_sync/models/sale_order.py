@@ -1,0 +1,27 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    retail_return_id = fields.Many2one(
+        "retail.return",
+        string="Exchange of Return",
+        index="btree_not_null",
+        copy=False,
+        help="The return this order replaces goods for.",
+    )
+    retail_return_ids = fields.One2many("retail.return", "sale_order_id", string="Customer Returns")
+    retail_return_count = fields.Integer(compute="_compute_retail_return_count")
+
+    def _compute_retail_return_count(self):
+        for order in self:
+            order.retail_return_count = len(order.retail_return_ids)
+
+    def action_view_retail_returns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("retail_returns_sync.action_retail_return")
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"default_sale_order_id": self.id, "default_partner_id": self.partner_id.id}
+        return action

@@ -1,0 +1,2 @@
+from . import retail_return_inspect_wizard
+from . import retail_return_inspect_wizard_line
