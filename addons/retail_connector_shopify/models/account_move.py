@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 
 from odoo.addons.retail_connector_base.models.retail_backend import EXPORT_CHANNEL
 
@@ -21,12 +21,14 @@ class AccountMove(models.Model):
         posted = super()._post(soft=soft)
         if self.env.context.get("shopify_no_push"):
             return posted
-        for move in posted.filtered(lambda m: m.move_type == "out_refund" and not m.shopify_refund_bind_ids):
+        # Whoever posts (an accountant without connector rights too), the
+        # bindings are read and the export job runs with the connector's rights.
+        for move in posted.sudo().filtered(lambda m: m.move_type == "out_refund" and not m.shopify_refund_bind_ids):
             binding = move._shopify_order_binding()
             backend = binding.backend_id
             if binding and backend.state == "active" and backend.shopify_push_refunds:
                 # A credit note made in Odoo: Shopify must refund it too (once).
-                self.env["shopify.refund.binding"].with_delay(
+                self.env["shopify.refund.binding"].with_user(SUPERUSER_ID).with_company(move.company_id).with_delay(
                     channel=EXPORT_CHANNEL,
                     description=f"Refund {move.name} in Shopify",
                     identity_key=f"shopify-refund-export-{move.id}",
