@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import math
 import re
+from collections import defaultdict
 
 from odoo import api, fields, models
 
@@ -125,14 +126,19 @@ class ShopifyStockLevel(models.Model):
         calls = 0
         for start in range(0, len(entries), INVENTORY_BATCH):
             calls += self._send_batch(backend, client, entries[start : start + INVENTORY_BATCH])
+        # Remember what was sent, in bulk: one write per distinct quantity, one create for the new levels.
         now = fields.Datetime.now()
+        new_levels, known_by_quantity = [], defaultdict(list)
         for entry in entries:
-            entry["level"] = self._upsert(
-                entry["binding"],
-                entry["map"],
-                {"last_sent_qty": entry["quantity"], "last_sent_at": now, "shopify_available": entry["quantity"]},
-                level=entry["level"],
-            )
+            sent = {"last_sent_qty": entry["quantity"], "last_sent_at": now, "shopify_available": entry["quantity"]}
+            if entry["level"]:
+                known_by_quantity[entry["quantity"]].append(entry["level"].id)
+            else:
+                new_levels.append(dict(sent, binding_id=entry["binding"].id, location_map_id=entry["map"].id))
+        for quantity, level_ids in known_by_quantity.items():
+            sent = {"last_sent_qty": quantity, "last_sent_at": now, "shopify_available": quantity}
+            self.browse(level_ids).write(sent)
+        self.create(new_levels)
         return calls
 
     @api.model
