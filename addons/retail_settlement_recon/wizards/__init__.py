@@ -1,0 +1,3 @@
+from . import retail_settlement_import_wizard
+from . import retail_settlement_match_wizard
+from . import retail_settlement_resolve_wizard
