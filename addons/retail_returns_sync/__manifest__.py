@@ -17,6 +17,7 @@
         "data/retail_return_grade_data.xml",
         "data/retail_exception_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/queue_job_data.xml",
         "wizards/retail_return_inspect_wizard_views.xml",
         "views/retail_return_views.xml",
         "views/retail_return_config_views.xml",

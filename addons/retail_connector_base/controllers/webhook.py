@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..lib.digest import payload_digest
+from ..lib.payload import decode_json_body, raw_excerpt
 from ..lib.signature import first_header, verify_signature
 from ..lib.timestamps import parse_timestamp
 
@@ -54,13 +55,7 @@ class RetailWebhookController(http.Controller):
             backend._record_rejected_webhook()
             _logger.warning("Rejected webhook for backend %s: bad or missing signature", backend.id)
             return self._answer(401, "invalid signature")
-        payload, invalid_reason = None, None
-        try:
-            payload = json.loads(body or b"null")
-        except ValueError as exc:
-            invalid_reason = f"The body is not valid JSON ({exc})"
-        if not isinstance(payload, dict | list) and invalid_reason is None:
-            invalid_reason = "The body is not a JSON object"
+        payload, invalid_reason = decode_json_body(body)
         topic = first_header(headers, spec.topic_headers) or "unknown"
         delivery_id = first_header(headers, spec.delivery_id_headers) or payload_digest(
             {"topic": topic, "body": body.decode("utf-8", "replace")}
@@ -69,7 +64,7 @@ class RetailWebhookController(http.Controller):
             backend,
             topic=topic[:128],
             delivery_id=delivery_id[:128],
-            payload=payload if invalid_reason is None else {"_raw": body.decode("utf-8", "replace")[:10000]},
+            payload=payload if invalid_reason is None else {"_raw": raw_excerpt(body)},
             payload_size=len(body),
             event_id=(first_header(headers, spec.event_id_headers) or "")[:128] or None,
             triggered_at=parse_timestamp(first_header(headers, spec.triggered_at_headers)),

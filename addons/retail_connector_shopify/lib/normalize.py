@@ -28,8 +28,15 @@ variant: id, gid, product_id, product_title, title, sku, barcode, price, invento
 fulfillment: id, order_id, status, location_id, tracking_number, tracking_company, tracking_url,
     lines [{line_id,sku,quantity}], created_at, updated_at.
 inventory_level: inventory_item_id, location_id, available (int; None when Shopify sends null), updated_at.
+return: id, gid, name, order_id, status ("requested"|"open"|"declined"|"canceled"|"closed"), decline_reason,
+    decline_note, lines [{id,line_id (the order's line item),fulfillment_line_id,sku,quantity,reason (lowercase),
+    reason_note,customer_note}], lines_complete (False for webhook bodies without lines),
+    reverse_lines [{id,reverse_order_id,fulfillment_line_id,line_id,total_quantity,
+    dispositions [{type (lowercase),quantity,location_id}]}], refund_ids [str].
+Refunds also carry return_id (the return they refund, None when none or not asked for).
 """
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -43,6 +50,26 @@ _REST_FULFILLMENT_STATUS = {None: "unfulfilled", "partial": "partially_fulfilled
 
 
 # ---------------------------------------------------------------- primitives
+
+
+def _clear_errors(what):
+    """Any slip on a malformed payload (a list where a dict was expected, a
+    missing key...) becomes a PermanentError naming the entity: callers get one
+    clear error class, never a bare TypeError."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except PermanentError:
+                raise
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError, ArithmeticError) as error:
+                raise PermanentError(f"Malformed Shopify {what}: {type(error).__name__}: {error}") from error
+
+        return wrapper
+
+    return decorate
 
 
 def legacy_id(gid_or_id):
@@ -346,6 +373,7 @@ def _tags(value):
     return []
 
 
+@_clear_errors("order")
 def order_from_graphql(node):
     """Canonical order from an ``OrderFields`` node (query or rebuilt bulk row)."""
     _require_dict(node, "order")
@@ -457,6 +485,7 @@ def _rest_current(body, key, what, presentment=False):
     return None
 
 
+@_clear_errors("order")
 def order_from_rest(body):
     """Canonical order from a REST order body (orders/* webhooks; ``{"order": ...}`` accepted)."""
     body = _unwrap(body, "order", "order")
@@ -517,6 +546,7 @@ def order_from_rest(body):
     }
 
 
+@_clear_errors("order")
 def order_total_check(order):
     """Shopify's current total minus the total rebuilt from the canonical lines.
 
@@ -543,6 +573,7 @@ def order_total_check(order):
 # ---------------------------------------------------------------- refunds
 
 
+@_clear_errors("refund")
 def refund_from_graphql(node):
     """Canonical refund from a ``RefundFields`` node."""
     _require_dict(node, "refund")
@@ -587,9 +618,11 @@ def refund_from_graphql(node):
         ],
         "transactions": transactions,
         "total": total,
+        "return_id": _return_ref(node.get("return")),
     }
 
 
+@_clear_errors("refund")
 def refund_from_rest(body):
     """Canonical refund from a REST refund body (refunds/create; ``{"refund": ...}`` accepted)."""
     body = _unwrap(body, "refund", "refund")
@@ -636,12 +669,14 @@ def refund_from_rest(body):
         "adjustments": adjustments,
         "transactions": transactions,
         "total": _refund_total(transactions),
+        "return_id": _return_ref(body.get("return")),
     }
 
 
 # ---------------------------------------------------------------- catalogue, fulfilment, stock
 
 
+@_clear_errors("variant")
 def variant_from_graphql(node):
     """Canonical variant from a ``ProductVariants`` node."""
     _require_dict(node, "variant")
@@ -668,6 +703,7 @@ def variant_from_graphql(node):
     }
 
 
+@_clear_errors("product")
 def variants_from_rest_product(body):
     """Canonical variants of a REST product body (products/*; ``{"product": ...}`` accepted)."""
     body = _unwrap(body, "product", "product")
@@ -696,6 +732,7 @@ def variants_from_rest_product(body):
     return variants
 
 
+@_clear_errors("fulfillment")
 def fulfillment_from_rest(body):
     """Canonical fulfilment from a REST fulfillment body (``{"fulfillment": ...}`` accepted)."""
     body = _unwrap(body, "fulfillment", "fulfillment")
@@ -724,6 +761,7 @@ def fulfillment_from_rest(body):
     }
 
 
+@_clear_errors("inventory level")
 def inventory_level_from_rest(body):
     """Canonical inventory level from a REST body (inventory_levels/update)."""
     body = _unwrap(body, "inventory_level", "inventory level")
@@ -736,3 +774,123 @@ def inventory_level_from_rest(body):
         "available": _int(body.get("available"), what),
         "updated_at": _ts(body.get("updated_at"), what),
     }
+
+
+# ---------------------------------------------------------------- returns
+
+
+def _return_ref(value):
+    """Id of the return a refund belongs to (``{"id": ...}`` in both APIs)."""
+    if isinstance(value, dict):
+        return legacy_id(value.get("id"))
+    return None
+
+
+def _return_line(item, what, rest=False):
+    _require_dict(item, what)
+    fulfillment_line = item.get("fulfillment_line_item" if rest else "fulfillmentLineItem") or {}
+    line = fulfillment_line.get("line_item" if rest else "lineItem") or {}
+    line_id = legacy_id(line.get("id")) or (legacy_id(item.get("line_item_id")) if rest else None)
+    line_id = _require_id(line_id, f"{what} order line item")
+    reason, reason_note, customer_note = (
+        ("return_reason", "return_reason_note", "customer_note")
+        if rest
+        else ("returnReason", "returnReasonNote", "customerNote")
+    )
+    return {
+        "id": _require_id(item.get("id"), what),
+        "line_id": line_id,
+        "fulfillment_line_id": legacy_id(fulfillment_line.get("id")),
+        "sku": line.get("sku") or None,
+        "quantity": _int(item.get("quantity"), what, 0),
+        "reason": _lower(item.get(reason)),
+        "reason_note": item.get(reason_note) or None,
+        "customer_note": item.get(customer_note) or None,
+    }
+
+
+def _reverse_line(item, reverse_order_id, what, rest=False):
+    _require_dict(item, what)
+    fulfillment_line = item.get("fulfillment_line_item" if rest else "fulfillmentLineItem") or {}
+    line = fulfillment_line.get("line_item" if rest else "lineItem") or {}
+    return {
+        "id": _require_id(item.get("id"), what),
+        "reverse_order_id": reverse_order_id,
+        "fulfillment_line_id": legacy_id(fulfillment_line.get("id")),
+        "line_id": legacy_id(line.get("id")),
+        "total_quantity": _int(item.get("total_quantity" if rest else "totalQuantity"), what, 0),
+        "dispositions": [
+            {
+                "type": _lower(disposition.get("type")),
+                "quantity": _int(disposition.get("quantity"), what, 0),
+                "location_id": legacy_id(
+                    (disposition.get("location") or {}).get("id") or disposition.get("location_id")
+                ),
+            }
+            for disposition in item.get("dispositions") or []
+        ],
+    }
+
+
+def _return(return_id, body, lines, reverse_lines, refund_ids, order_id, decline, lines_complete):
+    decline = decline if isinstance(decline, dict) else {}
+    return {
+        "id": return_id,
+        "gid": body.get("admin_graphql_api_id")
+        or (body.get("id") if gid_type(body.get("id")) else None)
+        or to_gid("Return", return_id),
+        "name": body.get("name") or None,
+        "order_id": order_id,
+        "status": _lower(body.get("status")),
+        "decline_reason": _lower(decline.get("reason")),
+        "decline_note": decline.get("note") or None,
+        "lines": lines,
+        "lines_complete": lines_complete,
+        "reverse_lines": reverse_lines,
+        "refund_ids": refund_ids,
+    }
+
+
+@_clear_errors("return")
+def return_from_graphql(node):
+    """Canonical return from a ``ReturnFields`` node."""
+    _require_dict(node, "return")
+    return_id = _require_id(node.get("id"), "return")
+    what = f"return {return_id}"
+    lines = [_return_line(item, f"{what} line") for item in _nodes(node.get("returnLineItems"))]
+    reverse_lines = []
+    for reverse_order in _nodes(node.get("reverseFulfillmentOrders")):
+        reverse_id = _require_id(reverse_order.get("id"), f"{what} reverse fulfillment order")
+        reverse_lines.extend(
+            _reverse_line(item, reverse_id, f"{what} reverse line") for item in _nodes(reverse_order.get("lineItems"))
+        )
+    refund_ids = [_require_id(refund.get("id"), f"{what} refund") for refund in _nodes(node.get("refunds"))]
+    order_id = legacy_id((node.get("order") or {}).get("id"))
+    return _return(
+        return_id, node, lines, reverse_lines, refund_ids, order_id, node.get("decline"), "returnLineItems" in node
+    )
+
+
+@_clear_errors("return")
+def return_from_rest(body):
+    """Canonical return from a REST-shaped returns/* webhook body (``{"return": ...}`` accepted).
+
+    returns/request carries the lines; returns/approve, decline, cancel, close and reopen
+    may carry only the id, the order and the status (``lines_complete`` is then False).
+    """
+    body = _unwrap(body, "return", "return")
+    return_id = _require_id(body.get("id"), "return")
+    what = f"return {return_id}"
+    lines = [_return_line(item, f"{what} line", rest=True) for item in body.get("return_line_items") or []]
+    reverse_lines = []
+    for reverse_order in body.get("reverse_fulfillment_orders") or []:
+        reverse_id = _require_id(reverse_order.get("id"), f"{what} reverse fulfillment order")
+        reverse_lines.extend(
+            _reverse_line(item, reverse_id, f"{what} reverse line", rest=True)
+            for item in reverse_order.get("line_items") or []
+        )
+    order_id = legacy_id((body.get("order") or {}).get("id") or body.get("order_id"))
+    refund_ids = [_require_id(refund.get("id"), f"{what} refund") for refund in body.get("refunds") or []]
+    return _return(
+        return_id, body, lines, reverse_lines, refund_ids, order_id, body.get("decline"), "return_line_items" in body
+    )

@@ -9,6 +9,8 @@ SUPPORTED_VERSIONS = ("2025-01", "2025-04", "2025-07", "2025-10", "2026-01", "20
 DEFAULT_VERSION = "2026-07"
 #: first version with changeFromQuantity and mandatory @idempotent
 IDEMPOTENT_SINCE = "2026-04"
+#: first version with ``returnProcess`` (older versions refund a return with ``refundCreate``)
+RETURN_PROCESS_SINCE = "2025-07"
 
 #: document kinds that have a pre-2026-04 variant
 _VERSIONED_DOCUMENTS = {"inventory_set": "inventory_set_2025_01", "refund_create": "refund_create_2025_01"}
@@ -30,6 +32,11 @@ def requires_idempotency(version):
 def uses_change_from_quantity(version):
     """True when ``inventorySetQuantities`` expects ``changeFromQuantity``."""
     return check_version(version) >= IDEMPOTENT_SINCE
+
+
+def uses_return_process(version):
+    """True when a return is refunded with ``returnProcess`` (else ``refundCreate``)."""
+    return check_version(version) >= RETURN_PROCESS_SINCE
 
 
 def document_for(kind, version):

@@ -17,13 +17,18 @@ class AccountMove(models.Model):
             orders = self.reversed_entry_id.invoice_line_ids.sale_line_ids.order_id
         return orders.shopify_bind_ids[:1]
 
+    def _shopify_refunds_to_push(self):
+        """Credit notes of this batch that the generic refund export may send (modules
+        refunding some credit notes another way, e.g. returns, take them out)."""
+        return self.filtered(lambda m: m.move_type == "out_refund" and not m.shopify_refund_bind_ids)
+
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         if self.env.context.get("shopify_no_push"):
             return posted
         # Whoever posts (an accountant without connector rights too), the
         # bindings are read and the export job runs with the connector's rights.
-        for move in posted.sudo().filtered(lambda m: m.move_type == "out_refund" and not m.shopify_refund_bind_ids):
+        for move in posted.sudo()._shopify_refunds_to_push():
             binding = move._shopify_order_binding()
             backend = binding.backend_id
             if binding and backend.state == "active" and backend.shopify_push_refunds:

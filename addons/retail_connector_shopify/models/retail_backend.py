@@ -51,6 +51,8 @@ REQUIRED_SCOPES = (
     "read_locations",
     "read_merchant_managed_fulfillment_orders",
     "write_merchant_managed_fulfillment_orders",
+    "read_returns",
+    "write_returns",
 )
 FINANCIAL_STATUSES = ("pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided")
 DEFAULT_IMPORT_STATUSES = "pending,authorized,partially_paid,paid,partially_refunded,refunded"
@@ -234,7 +236,7 @@ class RetailBackend(models.Model):
         for node in client.iter_nodes("webhook_subscriptions", {}, ("webhookSubscriptions",)):
             existing.setdefault(node["topic"], node)
         created = repaired = 0
-        for topic in WEBHOOK_TOPICS:
+        for topic in self._shopify_webhook_topics():
             enum = topic.upper().replace("/", "_")
             current = existing.get(enum)
             if not current:
@@ -255,6 +257,10 @@ class RetailBackend(models.Model):
             _("Webhooks registered"),
             _("%(created)s created, %(repaired)s repaired.", created=created, repaired=repaired),
         )
+
+    def _shopify_webhook_topics(self):
+        """The topics to subscribe to; modules handling more topics extend it."""
+        return list(WEBHOOK_TOPICS)
 
     def action_shopify_import_now(self):
         self.ensure_one()

@@ -154,8 +154,8 @@ class ShopifyOrderBinding(models.Model):
         skipped before ever being imported, or failed)."""
         # Imported documents get no per-field tracking messages: the order's
         # chatter says where it came from; tracking would double the work.
-        self = self.with_context(IMPORT_CONTEXT)  # noqa: PLW0642
-        backend = backend.with_context(IMPORT_CONTEXT)
+        self = self.with_context(**IMPORT_CONTEXT)  # noqa: PLW0642
+        backend = backend.with_context(**IMPORT_CONTEXT)
         log = self.env["retail.sync.log"]
         refunds_model = self.env["shopify.refund.binding"]
         result = self.browse()

@@ -77,6 +77,11 @@ class ShopifyPaymentBinding(models.Model):
                 }
             )
         )
+        # force_payment_move puts the chart's default outstanding account: the journal's own
+        # (e.g. a payment provider's clearing account) wins when it has one
+        line_account = payment.payment_method_line_id.payment_account_id
+        if line_account and payment.outstanding_account_id != line_account:
+            payment.outstanding_account_id = line_account
         payment.action_post()
         self.create(
             {

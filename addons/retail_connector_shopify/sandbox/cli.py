@@ -17,6 +17,9 @@ def build_parser():
     parser.add_argument("--orders", type=int, default=50)
     parser.add_argument("--products", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--returns", type=int, default=0, help="returns on the fulfilled orders (full, partial, damaged, exchanges)"
+    )
     parser.add_argument("--state", help="JSON state file: loaded when present, saved on change and on exit")
     parser.add_argument("--token", default="shpat_sandbox")
     parser.add_argument("--webhook-url")
@@ -36,7 +39,7 @@ def main(argv=None):
     if args.state and Path(args.state).is_file():
         state = json.loads(Path(args.state).read_text())
     if state is None:
-        state = generate_store(orders=args.orders, products=args.products, seed=args.seed)
+        state = generate_store(orders=args.orders, products=args.products, seed=args.seed, returns=args.returns)
     sandbox = Sandbox(
         state,
         access_token=args.token,
@@ -59,7 +62,11 @@ def main(argv=None):
     # pylint: disable=print-used
     print(f"Shopify sandbox: {sandbox.url}  (GraphQL: {sandbox.graphql_url()})", flush=True)
     print(f"Access token: {args.token}  shop: {sandbox.shop_domain}", flush=True)
-    print(f"{len(state['orders'])} orders, {len(state['products'])} products. Ctrl-C to stop.", flush=True)
+    returns = sum(len(order.get("returns") or []) for order in state["orders"])
+    print(
+        f"{len(state['orders'])} orders, {len(state['products'])} products, {returns} returns. Ctrl-C to stop.",
+        flush=True,
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -33,6 +33,8 @@ ACCESS_SCOPES = (
     "read_locations",
     "read_merchant_managed_fulfillment_orders",
     "write_merchant_managed_fulfillment_orders",
+    "read_returns",
+    "write_returns",
 )
 _PRODUCT_NAMES = (
     "Cotton T-Shirt",
@@ -568,8 +570,12 @@ def generate_store(
     currency="USD",
     presentment_currencies=("USD", "EUR"),
     problems=True,
+    returns=0,
 ):
-    """A whole store as a JSON-able dict; the same arguments give the same store."""
+    """A whole store as a JSON-able dict; the same arguments give the same store.
+
+    ``returns``: that many returns on the fulfilled orders, made after the orders (so the
+    ids of the store without returns do not change); see :func:`generate_returns`."""
     rng = random.Random(seed)
     state = empty_state(currency, presentment_currencies, seed)
     for name in ("Main Warehouse", "Downtown Store"):
@@ -611,4 +617,157 @@ def generate_store(
                 fo_line["remaining"] = min(fo_line["remaining"], line["current_quantity"])
         refresh_fulfillment_status(order)
         state["orders"].append(order)
+    if returns:
+        generate_returns(state, seed=seed, count=returns)
     return state
+
+
+# ---------------------------------------------------------------- returns (retail_returns_sync)
+
+#: kinds of generated returns: (reason, customer note, share of each fulfilled line returned,
+#: exchange: the replacement asked for costs more / less / the same, or None)
+RETURN_KINDS = {
+    "full": ("UNWANTED", None, 1.0, None),
+    "partial": ("SIZE_TOO_SMALL", None, 0.5, None),
+    "damaged": ("DEFECTIVE", "Arrived broken", 1.0, None),
+    "exchange_up": ("SIZE_TOO_SMALL", "Please send the pricier item instead", 0.5, "up"),
+    "exchange_down": ("SIZE_TOO_LARGE", "Please send the cheaper item instead", 0.5, "down"),
+    "exchange_even": ("SIZE_TOO_LARGE", "Please send another size instead", 0.5, "even"),
+}
+
+
+def fulfilled_quantities(order):
+    """{line item id: quantity shipped} minus what the order's returns already take back."""
+    shipped = {}
+    for fulfillment in order["fulfillments"]:
+        for entry in fulfillment["lines"]:
+            shipped[entry["line_item_id"]] = shipped.get(entry["line_item_id"], 0) + entry["quantity"]
+    for ret in order.get("returns") or []:
+        if ret["status"] in ("DECLINED", "CANCELED"):
+            continue
+        for line in ret["lines"]:
+            shipped[line["line_item_id"]] = shipped.get(line["line_item_id"], 0) - line["quantity"]
+    return {line_id: quantity for line_id, quantity in shipped.items() if quantity > 0}
+
+
+def add_return(state, order, lines, reason="UNWANTED", status="REQUESTED", note=None, when=None):
+    """A return of ``lines`` [(line item id, quantity)] (fulfilled quantities only).
+
+    Requested returns have no reverse fulfilment order yet; open ones (created by the
+    merchant, or approved) get one line per returned item to dispose.
+    """
+    returnable = fulfilled_quantities(order)
+    for line_id, quantity in lines:
+        if quantity <= 0 or quantity > returnable.get(line_id, 0):
+            raise ValueError(f"Line {line_id}: only {returnable.get(line_id, 0)} can be returned")
+    order.setdefault("returns", [])
+    when = when or order["updated_at"]
+    ret = {
+        "id": next_id(state),
+        "name": f"{order['name']}-R{len(order['returns']) + 1}",
+        "status": status,
+        "created_at": when,
+        "updated_at": when,
+        "decline": None,
+        "lines": [
+            {
+                "id": next_id(state),
+                "fulfillment_line_id": next_id(state),
+                "line_item_id": line_id,
+                "quantity": quantity,
+                "reason": reason,
+                "reason_note": None,
+                "customer_note": note,
+                "processed": 0,
+            }
+            for line_id, quantity in lines
+        ],
+        "reverse_orders": [],
+        "refund_ids": [],
+    }
+    if status == "OPEN":
+        open_reverse_order(state, ret)
+    order["returns"].append(ret)
+    order["updated_at"] = when
+    return ret
+
+
+def open_reverse_order(state, ret):
+    """The reverse fulfilment order of an approved return (once)."""
+    if ret["reverse_orders"]:
+        return ret["reverse_orders"][0]
+    reverse = {
+        "id": next_id(state),
+        "status": "OPEN",
+        "lines": [
+            {"id": next_id(state), "return_line_id": line["id"], "total": line["quantity"], "dispositions": []}
+            for line in ret["lines"]
+        ],
+    }
+    ret["reverse_orders"].append(reverse)
+    return reverse
+
+
+def _exchange_variant(state, variant_id, direction):
+    """A variant other than ``variant_id`` costing more ("up"), less ("down") or the same
+    ("even"), or None."""
+    variants = [variant for product in state["products"] for variant in product["variants"]]
+    current = next((variant for variant in variants if variant["id"] == variant_id), None)
+    if current is None:
+        return None
+    price = Decimal(current["price"])
+    tests = {
+        "up": lambda other: other > price,
+        "down": lambda other: other < price,
+        "even": lambda other: other == price,
+    }
+    candidates = [v for v in variants if v["id"] != variant_id and tests[direction](Decimal(v["price"]))]
+    if not candidates and direction == "even":
+        return current  # the same item again
+    if not candidates:
+        return None
+    # nearest price first, then the first variant: deterministic
+    return min(candidates, key=lambda v: (abs(Decimal(v["price"]) - price), str(v["id"])))
+
+
+def generate_returns(state, seed=0, count=None):
+    """Returns of each kind on the fulfilled orders of ``state`` (full, partial, damaged,
+    exchange up / down / even), in turn; ``count`` returns at most (one an order, the orders
+    taken again while items remain returnable), all possible ones when None. The list of
+    (order, return) made; exchanges carry ``exchange_lines`` (the replacement asked for)."""
+    rng = random.Random(f"returns-{seed}")
+    made = []
+    kinds = list(RETURN_KINDS)
+    progress = True
+    while progress and (count is None or len(made) < count):
+        progress = False
+        for order in state["orders"]:
+            if count is not None and len(made) >= count:
+                break
+            if order["cancelled_at"] or not fulfilled_quantities(order):
+                continue
+            kind = kinds[len(made) % len(kinds)]
+            reason, note, share, direction = RETURN_KINDS[kind]
+            returnable = fulfilled_quantities(order)
+            line_ids = sorted(returnable)
+            if share < 1.0 and len(line_ids) > 1:
+                line_ids = line_ids[:1]
+            lines = [(line_id, max(1, int(returnable[line_id] * share))) for line_id in line_ids]
+            status = "OPEN" if rng.random() < 0.3 else "REQUESTED"
+            ret = add_return(state, order, lines, reason, status, note)
+            ret["kind"] = kind
+            if direction:
+                exchange_lines = []
+                for line_id, quantity in lines:
+                    item = next(li for li in order["line_items"] if li["id"] == line_id)
+                    variant = _exchange_variant(state, item.get("variant_id"), direction)
+                    if variant is not None:
+                        exchange_lines.append(
+                            {"variant_id": variant["id"], "quantity": quantity, "price": variant["price"]}
+                        )
+                ret["exchange_lines"] = exchange_lines
+            made.append((order, ret))
+            progress = True
+        if count is None:
+            break
+    return made

@@ -130,6 +130,7 @@ def rest_refund(order, refund):
         "order_adjustments": [],
         "transactions": [rest_transaction(order, tx) for tx in transactions],
         "duties": [],
+        **_refund_return(refund),
     }
 
 
@@ -290,3 +291,59 @@ def rest_app_uninstalled(shop):
         "currency": shop["currency"],
         "iana_timezone": shop["timezone"],
     }
+
+
+# ---------------------------------------------------------------- returns (retail_returns_sync)
+
+
+def _refund_return(refund):
+    """The ``return`` key of a refund made for a return (absent otherwise)."""
+    if not refund.get("return_id"):
+        return {}
+    return {"return": {"id": _int(refund["return_id"]), "admin_graphql_api_id": gid("Return", refund["return_id"])}}
+
+
+def rest_return(order, ret, full=True):
+    """A returns/* webhook body. returns/request carries the lines; the other topics
+    (approve, decline, cancel, close, reopen) only the id, the order and the status
+    unless ``full``."""
+    body = {
+        "id": _int(ret["id"]),
+        "admin_graphql_api_id": gid("Return", ret["id"]),
+        "status": ret["status"].lower(),
+        "order": {"id": _int(order["id"]), "admin_graphql_api_id": gid("Order", order["id"])},
+    }
+    if ret.get("decline"):
+        body["decline"] = {"reason": ret["decline"]["reason"].lower(), "note": ret["decline"].get("note")}
+    if not full:
+        return body
+    by_id = {line["id"]: line for line in order["line_items"]}
+    body.update(
+        {
+            "name": ret["name"],
+            "total_return_line_items": sum(line["quantity"] for line in ret["lines"]),
+            "return_line_items": [
+                {
+                    "id": _int(line["id"]),
+                    "admin_graphql_api_id": gid("ReturnLineItem", line["id"]),
+                    "fulfillment_line_item": {
+                        "id": _int(line["fulfillment_line_id"]),
+                        "admin_graphql_api_id": gid("FulfillmentLineItem", line["fulfillment_line_id"]),
+                        "line_item": {
+                            "id": _int(line["line_item_id"]),
+                            "admin_graphql_api_id": gid("LineItem", line["line_item_id"]),
+                            "sku": by_id[line["line_item_id"]]["sku"],
+                        },
+                    },
+                    "quantity": line["quantity"],
+                    "return_reason": line["reason"].lower(),
+                    "return_reason_note": line.get("reason_note") or "",
+                    "customer_note": line.get("customer_note"),
+                }
+                for line in ret["lines"]
+            ],
+            "exchange_line_items": [],
+            "total_exchange_line_items": 0,
+        }
+    )
+    return body

@@ -24,6 +24,8 @@ from graphql import GraphQLError, OperationDefinitionNode, execute_sync, parse, 
 
 from ..lib import cost
 from . import generator, rest
+from .payouts import SandboxPayoutsMixin
+from .returns import SandboxReturnsMixin
 from .store import Store, legacy, now_iso
 from .webhooks import Webhooks
 
@@ -117,7 +119,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(status, payload, headers)
 
 
-class Sandbox:
+class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
     """A running fake shop. See the module docstring and ``SHOPIFY_SPEC.md``."""
 
     def __init__(
@@ -334,7 +336,7 @@ class Sandbox:
             result = execute_sync(
                 cost.schema(),
                 document,
-                root_value=self.store.root(version),
+                root_value={**self.store.root(version), **self.payouts.root()},
                 context_value=context,
                 variable_values=variables,
                 operation_name=operation_name,

@@ -27,6 +27,7 @@ from ..lib import cost
 from . import generator, rest
 from .generator import fmt, money, next_id, order_totals, to_presentment
 from .rest import gid
+from .returns import ReturnsStoreMixin
 
 IDEMPOTENCY_VERSION = "2026-04"
 
@@ -178,7 +179,7 @@ def _match_text(value, wanted):
     return value == wanted
 
 
-class Store:
+class Store(ReturnsStoreMixin):
     """State + resolvers. Every public method takes the lock itself."""
 
     def __init__(self, state, base_url_getter=lambda: "", bulk_polls=2, bulk_seconds=0.5):
@@ -525,6 +526,7 @@ class Store:
                 key=lambda fo: [int(fo["id"])],
                 view=lambda fo: self.fulfillment_order_view(order, fo),
             ),
+            "returns": lambda _info, **args: self.order_returns(order, args),
         }
 
     def bulk_view(self, operation):
@@ -571,6 +573,7 @@ class Store:
             "refundCreate": lambda info, **args: self._refund_create(info, version, **args),
             "webhookSubscriptionCreate": self._subscription_create,
             "webhookSubscriptionUpdate": self._subscription_update,
+            **self.returns_root(),
         }
 
     def _shop(self, _info):
@@ -684,6 +687,9 @@ class Store:
         if kind == "Order":
             order = self.order(key)
             return self.order_view(order) if order else None
+        if kind == "Return":
+            order, ret = self.find_return(key)
+            return self.return_view(order, ret) if ret else None
         if kind == "Refund":
             order, refund = self.find_refund(key)
             return self.refund_view(order, refund) if refund else None

@@ -7,7 +7,18 @@ from graphql import parse, validate
 from odoo.addons.retail_connector_shopify.lib import cost, documents
 
 #: page sizes the connector uses for the paginated documents
-PAGE_SIZES = {"orders": 2, "order_line_items": 50, "product_variants": 250, "inventory_levels": 250}
+PAGE_SIZES = {
+    "orders": 2,
+    "order_line_items": 50,
+    "product_variants": 250,
+    "inventory_levels": 250,
+    # returns (retail_returns_sync): the client sizes these pages by cost too
+    "order_returns": 50,
+    "returns": 5,
+    # Shopify Payments payouts (retail_settlement_recon, lib/shopify_payouts.py)
+    "shopify_payouts": 50,
+    "shopify_payout_transactions": 100,
+}
 
 
 class TestCostRules(unittest.TestCase):

@@ -25,6 +25,13 @@ EXAMPLES_DIR = REFERENCE_DIR / "shopify" / "rest_examples_2026-07_shopify_api_ru
 NEWER_THAN_2025_01 = {
     "inventory_set": {"Unknown directive '@idempotent'."},
     "refund_create": {"Unknown directive '@idempotent'."},
+    # returnProcess (2025-07+) replaced returnRefund
+    "return_process": {
+        "Unknown type 'ReturnProcessInput'. Did you mean 'ReturnRequestInput', 'ReturnRefundInput', "
+        "'ReturnInput', 'ReturnLineItemInput', or 'ReturnReason'?",
+        "Cannot query field 'returnProcess' on type 'Mutation'. Did you mean 'returnCancel', 'returnClose', "
+        "'returnReopen', 'returnRequest', or 'returnCreate'?",
+    },
 }
 
 

@@ -11,3 +11,5 @@ from . import stock_picking
 from . import stock_scrap
 from . import account_move
 from . import sale_order
+from . import shopify_return
+from . import retail_backend

@@ -81,10 +81,20 @@ class RetailReturn(models.Model):
     amount_lines = fields.Monetary(string="Goods Refund", compute="_compute_amounts")
     amount_restocking_fee = fields.Monetary(string="Restocking Fee", compute="_compute_amounts")
     amount_refund = fields.Monetary(string="Total Refund", compute="_compute_amounts")
+    date_requested = fields.Datetime(
+        string="Requested On", default=fields.Datetime.now, readonly=True, copy=False, index=True
+    )
     date_approved = fields.Datetime(readonly=True, copy=False)
     date_received = fields.Datetime(readonly=True, copy=False)
     date_inspected = fields.Datetime(readonly=True, copy=False)
     date_refunded = fields.Datetime(readonly=True, copy=False)
+    days_to_refund = fields.Float(
+        compute="_compute_days_to_refund",
+        store=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Days from the request to the refund (credit note or exchange); empty until refunded.",
+    )
     note = fields.Html()
 
     @api.depends("sale_order_id", "company_id")
@@ -104,6 +114,15 @@ class RetailReturn(models.Model):
         for rma in self:
             rma.picking_count = len(rma.picking_ids)
             rma.account_move_count = len(rma.account_move_ids)
+
+    @api.depends("date_requested", "date_refunded")
+    def _compute_days_to_refund(self):
+        for rma in self:
+            start = rma.date_requested or rma.create_date
+            if start and rma.date_refunded:
+                rma.days_to_refund = round((rma.date_refunded - start).total_seconds() / 86400.0, 2)
+            else:
+                rma.days_to_refund = 0.0
 
     @api.depends("line_ids.refund_amount", "restocking_fee_percent", "shipping_refund_amount")
     def _compute_amounts(self):
@@ -599,4 +618,49 @@ class RetailReturn(models.Model):
                         date=rma.date_received,
                     ),
                 )
+            inspected = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "not in", INACTIVE_STATES),
+                    ("date_inspected", "<=", limit),
+                ]
+            )
+            for rma in inspected:
+                problem = rma._restocked_not_received_problem()
+                if not problem:
+                    continue
+                reported |= exceptions._report(
+                    "return_restocked_not_received",
+                    key=rma._check_key("restocked_not_received"),
+                    backend=rma.backend_id or None,
+                    record=rma,
+                    message=problem,
+                )
         return reported
+
+    def _restocked_not_received_problem(self):
+        """Why the goods of this inspected return were put away without being received, or False:
+        its receipt is not done, or a line was moved on (restocked...) for more than received."""
+        self.ensure_one()
+        receipts = self._receipts()
+        if not receipts or any(picking.state != "done" for picking in receipts if picking.state != "cancel"):
+            return _(
+                "%(name)s was inspected on %(date)s but its receipt is not done.",
+                name=self.name,
+                date=self.date_inspected,
+            )
+        for line in self.line_ids:
+            moved = sum(
+                move.product_uom._compute_quantity(move.quantity, line.product_uom_id)
+                for move in line.move_ids
+                if move.state == "done" and move.picking_code == "internal"
+            )
+            if float_compare(moved, line.received_qty, precision_rounding=line.product_uom_id.rounding or 0.01) > 0:
+                return _(
+                    "%(name)s: %(moved)s %(product)s restocked but only %(received)s received.",
+                    name=self.name,
+                    moved=moved,
+                    product=line.product_id.display_name,
+                    received=line.received_qty,
+                )
+        return False

@@ -62,6 +62,9 @@ class RetailReturnLine(models.Model):
         "product.product", string="Exchange For", help="Replacement shipped on an exchange (default: same product)."
     )
     refund_amount = fields.Monetary(compute="_compute_refund_amount", store=True)
+    days_to_refund = fields.Float(
+        related="return_id.days_to_refund", store=True, aggregator="avg", string="Days to Refund"
+    )
 
     @api.depends("sale_line_id")
     def _compute_product_id(self):

@@ -86,3 +86,42 @@ class TestThreeWayCheck(ReturnsCase):
             rma.action_refund()
         self._check_at(START + timedelta(days=30))
         self.assertFalse(self._exceptions(rma))
+
+    # ------------------------------------------------------------------ restocked but not received
+    def test_restocked_more_than_received_after_the_delay(self):
+        with freeze_time(START):
+            rma = self._inspected_return()
+            # a second restock of the same items: more put away than ever arrived
+            input_location = rma.warehouse_id._retail_return_location("input")
+            self.env["stock.quant"]._update_available_quantity(self.widget, input_location, 2.0)
+            rma._move_to(rma.line_ids, input_location, rma.line_ids._destination())
+            rma.action_refund()
+        self._check_at(START + timedelta(days=13))
+        self.assertFalse(self._exceptions(rma), "not yet late")
+        self._check_at(START + timedelta(days=15))
+        exception = self._exceptions(rma)
+        self.assertEqual(len(exception), 1)
+        self.assertEqual(exception.type_code, "return_restocked_not_received")
+        self.assertEqual((exception.res_model, exception.res_id), ("retail.return", rma.id))
+        self.assertIn("4", exception.message)
+        self.assertIn(rma.name, exception.message)
+        self._check_at(START + timedelta(days=16))
+        self.assertEqual(self._exceptions(rma).occurrence_count, 2, "one exception, updated")
+
+    def test_inspected_without_a_done_receipt_is_reported(self):
+        with freeze_time(START):
+            rma = self._new_return()
+            rma.action_approve()
+            # marked inspected by hand (or by a channel) while the parcel is still on its way
+            rma.write({"state": "inspected", "date_inspected": START})
+        self._check_at(START + timedelta(days=15))
+        exception = self._exceptions(rma).filtered(lambda e: e.type_code == "return_restocked_not_received")
+        self.assertEqual(len(exception), 1)
+        self.assertIn("receipt is not done", exception.message)
+
+    def test_inspected_and_restocked_as_received_is_fine(self):
+        with freeze_time(START):
+            rma = self._inspected_return()
+            rma.action_refund()
+        self._check_at(START + timedelta(days=30))
+        self.assertFalse(self._exceptions(rma))

@@ -50,3 +50,34 @@ class TestReturnForm(ReturnsCase):
         self.assertTrue(self.company.retail_return_post_refunds)
         arch = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="retail_return_check_days"', arch)
+
+    def test_inspection_wizard_and_config_views_load(self):
+        rma = self._received_return()
+        action = rma.action_inspect()
+        wizard_model = self.env[action["res_model"]].with_context(**action["context"])
+        form = Form(wizard_model)
+        for index in range(len(form.line_ids)):
+            with form.line_ids.edit(index) as line:
+                line.grade_id = self.grades["restock"]
+        form.save().action_confirm()
+        self.assertEqual(rma.state, "inspected")
+        for model in ("retail.return.reason", "retail.return.grade", "retail.return.line"):
+            views = self.env[model].get_views([(False, "list"), (False, "form"), (False, "search")])
+            self.assertTrue(views["views"]["list"]["arch"], model)
+        for xmlid in (
+            "retail_returns_sync.menu_retail_return",
+            "retail_returns_sync.menu_retail_return_analysis",
+            "retail_returns_sync.menu_retail_return_reason",
+            "retail_returns_sync.menu_retail_return_grade",
+        ):
+            menu = self.env.ref(xmlid)
+            action = menu.action
+            self.assertTrue(action, xmlid)
+            modes = [(False, mode if mode != "tree" else "list") for mode in action.view_mode.split(",")]
+            self.assertTrue(self.env[action.res_model].get_views(modes)["views"], xmlid)
+
+    def test_return_form_renders_with_form_helper(self):
+        rma = self._inspected_return()
+        form = Form(rma)
+        self.assertEqual(form.state, "inspected")
+        self.assertTrue(form.date_requested)

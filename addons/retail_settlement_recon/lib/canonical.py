@@ -126,11 +126,19 @@ def parse_date(value, formats):
     raise ParseError(f"not a date: {value!r}")
 
 
+def decode(content):
+    """Text of an uploaded file (UTF-8, BOM tolerated); a clear error otherwise."""
+    if isinstance(content, bytes):
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"the file is not UTF-8 text (byte {exc.start}): export it again as CSV UTF-8") from exc
+    return content
+
+
 def read_csv(content):
     """Rows as dicts keyed by the stripped header (bytes or text, BOM tolerated)."""
-    if isinstance(content, bytes):
-        content = content.decode("utf-8-sig")
-    content = content.lstrip("\ufeff")
+    content = decode(content).lstrip("\ufeff")
     first = content.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(content), delimiter=delimiter)

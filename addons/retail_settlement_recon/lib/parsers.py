@@ -1,11 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """One parser per provider format; each returns a list of canonical rows."""
 
+import csv
+import functools
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from .canonical import ZERO, ParseError, Row, parse_amount, parse_date, pick, read_csv
+from .canonical import ZERO, ParseError, Row, decode, parse_amount, parse_date, pick, read_csv
 
 ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 STRIPE_ZERO_DECIMAL = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf"}
@@ -480,7 +482,7 @@ def parse_generic(content, mapping, settlement_ref=None):
 
 
 def _parse_stripe(content, settlement_ref=None):
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    text = decode(content)
     if text.lstrip().startswith(("{", "[")):
         return parse_stripe_json(text, settlement_ref)
     return parse_stripe_csv(text, settlement_ref)
@@ -499,9 +501,16 @@ def parse(provider_code, content, mapping=None, settlement_ref=None):
     if provider_code == "csv":
         if not mapping:
             raise ParseError("a generic CSV import needs a column mapping")
-        return parse_generic(content, mapping, settlement_ref)
+        parser = functools.partial(parse_generic, mapping=mapping)
+    else:
+        try:
+            parser = PARSERS[provider_code]
+        except KeyError as exc:
+            raise ParseError(f"no parser for provider {provider_code!r}") from exc
     try:
-        parser = PARSERS[provider_code]
-    except KeyError as exc:
-        raise ParseError(f"no parser for provider {provider_code!r}") from exc
-    return parser(content, settlement_ref)
+        return parser(content, settlement_ref=settlement_ref)
+    except ParseError:
+        raise
+    except (TypeError, KeyError, IndexError, ValueError, ArithmeticError, AttributeError, csv.Error) as exc:
+        # a damaged file: one clear error class for the wizard, never a traceback
+        raise ParseError(f"the {provider_code} file cannot be read: {type(exc).__name__}: {exc}") from exc

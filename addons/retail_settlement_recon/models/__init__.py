@@ -4,3 +4,5 @@ from . import retail_settlement
 from . import retail_settlement_line
 from . import retail_exception
 from . import account_account
+from . import retail_backend
+from . import retail_settlement_import_batch

@@ -66,16 +66,22 @@ class RetailSettlementProvider(models.Model):
     payout_delay_days = fields.Integer(
         string="Payout Expected Within (days)", default=7, help="A payment in clearing longer is reported."
     )
+    batch_import_rows = fields.Integer(
+        string="Import in Background Above (rows)",
+        default=2000,
+        help="A file with more rows is imported by queued jobs of about this many rows each, "
+        "with its progress on Settlements > File Imports. 0: always import at once.",
+    )
     csv_profile_id = fields.Many2one("retail.settlement.csv.profile", string="CSV Column Mapping")
     settlement_count = fields.Integer(compute="_compute_settlement_count")
 
     _name_company_uniq = models.Constraint("UNIQUE(name, company_id)", "A provider name must be unique per company.")
 
-    @api.constrains("amount_tolerance", "date_window_days")
+    @api.constrains("amount_tolerance", "date_window_days", "batch_import_rows")
     def _check_limits(self):
         for provider in self:
-            if provider.amount_tolerance < 0 or provider.date_window_days < 0:
-                raise ValidationError(self.env._("Tolerance and date window cannot be negative."))
+            if provider.amount_tolerance < 0 or provider.date_window_days < 0 or provider.batch_import_rows < 0:
+                raise ValidationError(self.env._("Tolerance, date window and batch size cannot be negative."))
 
     @api.constrains("clearing_account_id")
     def _check_clearing_reconcile(self):
@@ -97,7 +103,11 @@ class RetailSettlementProvider(models.Model):
         self.ensure_one()
         journal = self.bank_journal_id
         line = journal.inbound_payment_method_line_ids.filtered("payment_account_id")[:1]
-        account = line.payment_account_id or journal.company_id.account_journal_payment_debit_account_id
+        account = line.payment_account_id
+        if not account:
+            # the chart's default outstanding receipts account (as account.payment falls back to)
+            chart = self.with_context(allowed_company_ids=journal.company_id.root_id.ids).env["account.chart.template"]
+            account = chart.ref("account_journal_payment_debit_account_id", raise_if_not_found=False)
         if not account:
             raise ValidationError(
                 self.env._("Set an outstanding receipts account on the bank journal %s.", journal.display_name)
@@ -126,6 +136,13 @@ class RetailSettlementProvider(models.Model):
             "domain": [("provider_id", "=", self.id)],
             "context": {"default_provider_id": self.id},
         }
+
+    def action_fetch_payouts(self):
+        """Queue the fetch of this provider's payouts from its connector backend (Shopify Payments)."""
+        self.ensure_one()
+        if self.code != "shopify_payments" or not self.backend_id:
+            raise ValidationError(self.env._("Only a Shopify Payments provider with a backend fetches its payouts."))
+        return self.backend_id.sudo().action_shopify_fetch_payouts()
 
     @api.model
     def _cron_payout_missing(self):

@@ -1,0 +1,314 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Shopify returns end to end: the sandbox shop over loopback HTTP, real Odoo, jobs trapped."""
+
+import random
+import uuid
+from decimal import Decimal
+
+from odoo.exceptions import UserError
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.retail_connector_shopify.lib import normalize
+from odoo.addons.retail_connector_shopify.sandbox import rest
+from odoo.addons.retail_connector_shopify.tests.common import ShopifyCase
+
+
+def money(value):
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+class TestShopifyReturns(ShopifyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.tax_calculation_rounding_method = "round_per_line"
+        cls.company.retail_return_post_refunds = True
+        cls.company.retail_return_restocking_fee = 0.0
+        cls.skus = sorted(cls.products_by_sku)[:2]
+        quants = cls.env["stock.quant"]
+        for sku in cls.skus:
+            quants._update_available_quantity(cls.products_by_sku[sku], cls.warehouse.lot_stock_id, 50.0)
+        cls.grades = {
+            "restock": cls.env.ref("retail_returns_sync.return_grade_as_new"),
+            "scrap": cls.env.ref("retail_returns_sync.return_grade_destroyed"),
+            "quarantine": cls.env.ref("retail_returns_sync.return_grade_to_check"),
+        }
+
+    def setUp(self):
+        super().setUp()
+        # the sandbox lives for the class: each test asserts only what it sent
+        with self.sandbox.lock:
+            self.sandbox.state["returns_received"] = []
+            self.sandbox.calls.clear()
+
+    # ------------------------------------------------------------------ helpers
+    def _fulfilled_order(self, quantities=(2, 1)):
+        """A paid order placed and fulfilled in Shopify, imported and delivered in Odoo."""
+        order = self.sandbox.create_order(lines=list(zip(self.skus, quantities, strict=False)))
+        orders = self.env["shopify.order.binding"]
+        orders._import_order(self.backend, orders._fetch_order(self.backend, order["id"]))
+        binding = orders._lookup(self.backend, order["id"])
+        self.assertEqual(binding.odoo_id.state, "sale")
+        record = self.sandbox.create_fulfillment(order["id"])
+        with self.sandbox.lock:
+            fulfillment = rest.rest_fulfillment(self.sandbox.store.order(order["id"]), record)
+        self.env["shopify.fulfillment.binding"]._import_fulfillment(
+            self.backend, normalize.fulfillment_from_rest(fulfillment)
+        )
+        sale = binding.odoo_id
+        self.assertTrue(all(line.qty_delivered == line.product_uom_qty for line in sale.order_line if line.is_storable))
+        lines = {line["sku"]: line["id"] for line in self.sandbox.store.order(order["id"])["line_items"]}
+        return order, sale, lines
+
+    def _deliver_event(self, topic, body):
+        """Store a webhook delivery in the inbox and process it (the inbox job)."""
+        event, created = self.env["retail.webhook.event"]._receive(
+            self.backend, topic, str(uuid.uuid4()), body, len(str(body)), event_id=str(uuid.uuid4())
+        )
+        self.assertTrue(created)
+        return event
+
+    def _process(self, events):
+        with trap_jobs() as trap:
+            trap.perform_enqueued_jobs()
+        for event in events:
+            self.assertEqual(event.state, "done", event.error_message)
+
+    def _imported(self, ret):
+        return self.env["retail.return.binding"]._lookup_record(self.backend, ret["id"])
+
+    def _requested_return(self, order, lines, reason="DEFECTIVE"):
+        ret = self.sandbox.create_return(order["id"], lines, reason=reason)
+        with trap_jobs() as trap:
+            event = self._deliver_event("returns/request", self.sandbox.return_body(ret["id"]))
+            trap.perform_enqueued_jobs()
+            # an imported request pushes nothing back
+            trap.assert_jobs_count(0, only=self.env["retail.return.binding"]._shopify_export_decision)
+        self.assertEqual(event.state, "done", event.error_message)
+        return ret, self._imported(ret)
+
+    def _sandbox_return(self, ret):
+        with self.sandbox.lock:
+            return self.sandbox.store.find_return(ret["id"])[1]
+
+    def _inspect(self, rma, grades):
+        wizard = self.env["retail.return.inspect.wizard"].with_context(default_retail_return_id=rma.id).create({})
+        for wizard_line in wizard.line_ids:
+            wizard_line.grade_id = grades[wizard_line.product_id]
+        wizard.action_confirm()
+
+    def _export_jobs(self, trap, method):
+        return [job for job in trap.enqueued_jobs if job.method_name == method]
+
+    # ------------------------------------------------------------------ tests
+    def test_round_trip_request_approve_receive_dispose_refund(self):
+        order, sale, line_ids = self._fulfilled_order((2, 1))
+        widget, gadget = (self.products_by_sku[sku] for sku in self.skus)
+        ret, rma = self._requested_return(order, [(line_ids[self.skus[0]], 2), (line_ids[self.skus[1]], 1)])
+        self.assertEqual(rma.state, "requested")
+        self.assertEqual(rma.sale_order_id, sale)
+        self.assertEqual(rma.backend_id, self.backend)
+        self.assertEqual(
+            {line.sale_line_id.shopify_line_id: line.quantity for line in rma.line_ids},
+            {line_ids[self.skus[0]]: 2, line_ids[self.skus[1]]: 1},
+        )
+        self.assertEqual(rma.line_ids.reason_id, self.env.ref("retail_returns_sync.return_reason_defective"))
+
+        # approve in Odoo -> returnApproveRequest (one job, run twice: one call)
+        with trap_jobs() as trap:
+            rma.action_approve()
+            jobs = self._export_jobs(trap, "_shopify_export_decision")
+            self.assertEqual(len(jobs), 1)
+            self.assertEqual(jobs[0].channel, "root.retail.export")
+            trap.perform_enqueued_jobs()
+        rma.binding_ids._shopify_export_decision("approve")
+        self.assertEqual(len(self.sandbox.returns_received("returnApproveRequest")), 1)
+        self.assertEqual(self._sandbox_return(ret)["status"], "OPEN")
+        self.assertEqual(rma.binding_ids.shopify_status, "open")
+        self.assertEqual(rma.state, "awaiting_receipt")
+
+        # receive, inspect (widgets restocked, gadget scrapped) -> dispositions
+        rma.action_receive()
+        with trap_jobs() as trap:
+            self._inspect(rma, {widget: self.grades["restock"], gadget: self.grades["scrap"]})
+            self.assertEqual(len(self._export_jobs(trap, "_shopify_export_dispositions")), 1)
+            trap.perform_enqueued_jobs()
+        rma.binding_ids._shopify_export_dispositions()  # a second run sends nothing
+        received = self.sandbox.returns_received("reverseFulfillmentOrderDispose")
+        self.assertEqual(len(received), 1)
+        stock_map = self.location_maps.filtered(lambda m: m.location_id == self.warehouse.lot_stock_id)
+        reverse = {line["return_line_id"]: line for line in self._sandbox_return(ret)["reverse_orders"][0]["lines"]}
+        by_sku = {self.skus[0]: None, self.skus[1]: None}
+        for line in self._sandbox_return(ret)["lines"]:
+            sku = next(s for s, lid in line_ids.items() if lid == line["line_item_id"])
+            by_sku[sku] = normalize.to_gid("ReverseFulfillmentOrderLineItem", reverse[line["id"]]["id"])
+        self.assertEqual(
+            sorted(received[0]["input"], key=lambda item: item["dispositionType"]),
+            [
+                {
+                    "reverseFulfillmentOrderLineItemId": by_sku[self.skus[1]],
+                    "quantity": 1,
+                    "dispositionType": "NOT_RESTOCKED",
+                },
+                {
+                    "reverseFulfillmentOrderLineItemId": by_sku[self.skus[0]],
+                    "quantity": 2,
+                    "dispositionType": "RESTOCKED",
+                    "locationId": normalize.to_gid("Location", stock_map.shopify_location_id),
+                },
+            ],
+        )
+
+        # refund in Odoo -> returnProcess, once, for the credit note's amount
+        refunds_before = len(self.sandbox.store.order(order["id"])["refunds"])
+        with trap_jobs() as trap:
+            rma.action_refund()
+            self.assertEqual(len(self._export_jobs(trap, "_shopify_export_refund")), 1)
+            # the generic credit note export does not refund it a second time
+            trap.assert_jobs_count(0, only=self.env["shopify.refund.binding"]._shopify_export_refund)
+            trap.perform_enqueued_jobs()
+        credit_note = rma.account_move_ids
+        self.assertEqual(credit_note.state, "posted")
+        rma.binding_ids._shopify_export_refund(credit_note)
+        self.assertEqual(len(self.sandbox.returns_received("returnProcess")), 1)
+        self.assertFalse(self.calls_of("RefundCreate"))
+        refunds = self.sandbox.store.order(order["id"])["refunds"]
+        self.assertEqual(len(refunds), refunds_before + 1)
+        refund_binding = credit_note.shopify_refund_bind_ids
+        self.assertEqual(len(refund_binding), 1)
+        refund = self.env["shopify.refund.binding"]._fetch_refund(self.backend, refund_binding.external_id)
+        self.assertEqual(refund["total"], money(credit_note.amount_total))
+        self.assertEqual(self._sandbox_return(ret)["refund_ids"], [refund_binding.external_id])
+
+        # the refunds/create echo books nothing more
+        with self.sandbox.lock:
+            body = normalize.refund_from_rest(rest.rest_refund(self.sandbox.store.order(order["id"]), refunds[-1]))
+        self.assertEqual(body["return_id"], ret["id"])
+        self.env["shopify.refund.binding"]._import_refund(self.backend, body)
+        self.assertEqual(self.env["account.move"].search_count([("move_type", "=", "out_refund")]), 1)
+        self.assertEqual(rma.state, "refunded")
+
+    def test_webhooks_three_times_shuffled_make_one_return(self):
+        order, _sale, line_ids = self._fulfilled_order((1, 1))
+        ret = self.sandbox.create_return(order["id"], [(line_ids[self.skus[0]], 1)], reason="SIZE_TOO_SMALL")
+        request = self.sandbox.return_body(ret["id"])
+        self.sandbox.approve_return(ret["id"])
+        approve = self.sandbox.return_body(ret["id"], full=False)
+        deliveries = [("returns/request", request)] * 3 + [("returns/approve", approve)] * 3
+        random.Random(4).shuffle(deliveries)
+        with trap_jobs() as trap:
+            events = [self._deliver_event(topic, body) for topic, body in deliveries]
+            trap.perform_enqueued_jobs()
+            trap.assert_jobs_count(0, only=self.env["retail.return.binding"]._shopify_export_decision)
+        for event in events:
+            self.assertEqual(event.state, "done", event.error_message)
+        bindings = self.env["retail.return.binding"].search([("backend_id", "=", self.backend.id)])
+        self.assertEqual(len(bindings), 1)
+        rma = bindings.odoo_id
+        self.assertEqual(self.env["retail.return"].search_count([("sale_order_id", "=", rma.sale_order_id.id)]), 1)
+        self.assertEqual(rma.state, "awaiting_receipt")
+        self.assertEqual(len(rma.picking_ids), 1)
+        self.assertEqual(rma.line_ids.quantity, 1)
+        self.assertEqual(rma.line_ids.reason_id.code, "size_fit")
+        self.assertFalse(self.sandbox.returns_received("returnApproveRequest"))
+
+    def test_decline_pushed_to_shopify(self):
+        order, _sale, line_ids = self._fulfilled_order((1, 1))
+        ret, rma = self._requested_return(order, [(line_ids[self.skus[1]], 1)])
+        with trap_jobs() as trap:
+            rma.action_decline()
+            self.assertEqual(len(self._export_jobs(trap, "_shopify_export_decision")), 1)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self._sandbox_return(ret)["status"], "DECLINED")
+        received = self.sandbox.returns_received("returnDeclineRequest")
+        self.assertEqual(len(received), 1)
+        self.assertEqual(received[0]["input"]["id"], normalize.to_gid("Return", ret["id"]))
+        self.assertEqual(received[0]["user_errors"], [])
+        # the returns/decline echo changes nothing
+        self._deliver_event("returns/decline", self.sandbox.return_body(ret["id"], full=False))
+        self._process([])
+        self.assertEqual(rma.state, "declined")
+        # Shopify refuses approving a declined return: reported, not retried forever
+        result = rma.binding_ids._shopify_export_decision("approve")
+        self.assertEqual(result, "failed")
+
+    def test_refund_made_in_shopify_links_to_the_return(self):
+        order, _sale, line_ids = self._fulfilled_order((2, 1))
+        ret = self.sandbox.create_return(order["id"], [(line_ids[self.skus[0]], 1)], status="OPEN", emit=False)
+        self.env["retail.return.binding"]._shopify_import_return(
+            self.backend, self.env["retail.return.binding"]._shopify_fetch_return(self.backend, ret["id"])
+        )
+        rma = self._imported(ret)
+        self.assertEqual(rma.state, "awaiting_receipt")
+        refund = self.sandbox.refund_return(ret["id"])
+        with self.sandbox.lock:
+            body = rest.rest_refund(self.sandbox.store.order(order["id"]), refund)
+        with trap_jobs() as trap:
+            event = self._deliver_event("refunds/create", body)
+            trap.perform_enqueued_jobs()
+            trap.assert_jobs_count(0, only=rma.binding_ids._shopify_export_refund)
+        self.assertEqual(event.state, "done", event.error_message)
+        credit_note = rma.account_move_ids
+        self.assertEqual(len(credit_note), 1)
+        self.assertEqual(credit_note.shopify_refund_bind_ids.external_id, refund["id"])
+        self.assertEqual(rma.state, "refunded")
+        # never refunded twice: not from Odoo, not from Shopify's echo
+        with self.assertRaises(UserError):
+            rma.action_refund()
+        self.env["shopify.refund.binding"]._import_refund(self.backend, normalize.refund_from_rest(body))
+        self.assertEqual(len(rma.account_move_ids), 1)
+        self.assertFalse(self.sandbox.returns_received("returnProcess"))
+
+    def test_refund_create_before_2025_07(self):
+        self.backend.shopify_api_version = "2025-04"
+        order, _sale, line_ids = self._fulfilled_order((1, 1))
+        ret = self.sandbox.create_return(order["id"], [(line_ids[self.skus[0]], 1)], status="OPEN", emit=False)
+        binding = self.env["retail.return.binding"]._shopify_import_return(
+            self.backend, self.env["retail.return.binding"]._shopify_fetch_return(self.backend, ret["id"])
+        )
+        rma = binding.odoo_id
+        rma.action_receive()
+        self._inspect(rma, {self.products_by_sku[self.skus[0]]: self.grades["quarantine"]})
+        binding._shopify_export_dispositions()
+        self.assertEqual(
+            [
+                item["dispositionType"]
+                for item in self.sandbox.returns_received("reverseFulfillmentOrderDispose")[0]["input"]
+            ],
+            ["PROCESSING_REQUIRED"],
+        )
+        with trap_jobs() as trap:
+            rma.action_refund()
+            trap.perform_enqueued_jobs()
+        credit_note = rma.account_move_ids
+        self.assertEqual(len(self.calls_of("RefundCreate")), 1)
+        self.assertFalse(self.sandbox.returns_received("returnProcess"))
+        refund_binding = credit_note.shopify_refund_bind_ids
+        self.assertEqual(len(refund_binding), 1)
+        refund = self.env["shopify.refund.binding"]._fetch_refund(self.backend, refund_binding.external_id)
+        self.assertEqual(refund["total"], money(credit_note.amount_total))
+
+    def test_catch_up_imports_returns_of_updated_orders(self):
+        order, _sale, line_ids = self._fulfilled_order((1, 1))
+        ret = self.sandbox.create_return(order["id"], [(line_ids[self.skus[1]], 1)], emit=False)
+        self.assertIn("returns", self.backend._channel_catch_up_entities())
+        self.assertIn("returns/request", self.backend._shopify_webhook_topics())
+        self.backend._channel_catch_up("returns", None)
+        rma = self._imported(ret)
+        self.assertEqual(rma.state, "requested", self.env["retail.exception"].search([]).mapped("message"))
+        self.backend._channel_catch_up("returns", None)
+        self.assertEqual(len(self.env["retail.return.binding"].search([("backend_id", "=", self.backend.id)])), 1)
+
+    def test_return_normalisers_agree(self):
+        order, _sale, line_ids = self._fulfilled_order((2, 1))
+        ret = self.sandbox.create_return(
+            order["id"], [(line_ids[self.skus[0]], 2)], reason="OTHER", note="Too big", emit=False
+        )
+        from_rest = normalize.return_from_rest(self.sandbox.return_body(ret["id"]))
+        from_graphql = self.env["retail.return.binding"]._shopify_fetch_return(self.backend, ret["id"])
+        for key in ("id", "order_id", "status", "lines", "name"):
+            self.assertEqual(from_rest[key], from_graphql[key], key)
+        self.assertEqual(from_rest["lines"][0]["customer_note"], "Too big")
+        self.assertEqual(from_rest["lines"][0]["reason"], "other")
+        short = normalize.return_from_rest(self.sandbox.return_body(ret["id"], full=False))
+        self.assertEqual((short["id"], short["order_id"], short["lines_complete"]), (ret["id"], order["id"], False))
