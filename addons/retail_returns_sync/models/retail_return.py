@@ -453,6 +453,24 @@ class RetailReturn(models.Model):
             move.action_post()
         return move
 
+    def _pay_refund(self, credit_note):
+        """Pay a posted credit note back on the journal that took the customer's
+        money. A return of a channel (Shopify) is refunded there: the channel's
+        refund transaction comes back as the outbound payment, so none here."""
+        self.ensure_one()
+        if credit_note.state != "posted" or self.backend_id:
+            return self.env["account.payment"]
+        original = self._origin_invoice()._get_reconciled_payments()[:1]
+        if not original:
+            # nothing was paid through Odoo: the accountant registers the refund by hand
+            return self.env["account.payment"]
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=credit_note.ids)
+            .create({"journal_id": original.journal_id.id, "payment_date": fields.Date.context_today(self)})
+        )
+        return wizard._create_payments()
+
     def action_refund(self):
         """Credit the customer for the returned goods (minus fee, plus shipping)."""
         self._check_accountant()
@@ -467,6 +485,7 @@ class RetailReturn(models.Model):
             values["invoice_line_ids"] = rma._goods_line_values() + rma._fee_and_shipping_line_values()
             credit_note = self._clean_env()["account.move"].create(values)
             rma._finish_document(credit_note)
+            rma._pay_refund(credit_note)
             rma.write({"state": "refunded", "date_refunded": fields.Datetime.now()})
             self.env["retail.exception"]._resolve_key(
                 rma._check_key("not_refunded"), backend=rma.backend_id, note=_("The customer was refunded.")

@@ -84,3 +84,29 @@ class TestRefund(ReturnsCase):
         rma.action_approve()
         with self.assertRaisesRegex(UserError, "must be inspected first"):
             rma.action_refund()
+
+    def test_refund_is_paid_back_on_the_journal_that_took_the_money(self):
+        self.company.retail_return_post_refunds = True
+        bank = self.env["account.journal"].create({"name": "Card Payments", "code": "RCARD", "type": "bank"})
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.invoice.ids
+        ).create({"journal_id": bank.id})._create_payments()
+        self.assertEqual(self.invoice.payment_state, "paid")
+        rma = self._inspected_return()
+        rma.action_refund()
+        credit_note = rma.account_move_ids
+        refund = credit_note._get_reconciled_payments()
+        self.assertEqual(len(refund), 1)
+        self.assertEqual(refund.journal_id, bank)
+        self.assertEqual(refund.payment_type, "outbound")
+        self.assertAlmostEqual(refund.amount, 216.0)
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
+
+    def test_unpaid_invoice_is_offset_by_the_credit_note_no_money_goes_out(self):
+        self.company.retail_return_post_refunds = True
+        rma = self._inspected_return()
+        rma.action_refund()
+        self.assertFalse(rma.account_move_ids._get_reconciled_payments())
+        self.assertFalse(self.env["account.payment"].search([("payment_type", "=", "outbound")]))
+        # the customer owes 216.00 less on the invoice instead
+        self.assertAlmostEqual(self.invoice.amount_residual, self.invoice.amount_total - 216.0)
