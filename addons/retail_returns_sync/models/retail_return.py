@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_round
 from odoo.tools.misc import clean_context
 
@@ -49,6 +49,16 @@ class RetailReturn(models.Model):
         index=True,
         check_company=True,
         domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'sale')]",
+    )
+    sale_order_ids = fields.Many2many(
+        "sale.order",
+        "retail_return_sale_order_rel",
+        "return_id",
+        "order_id",
+        string="Origin Orders",
+        compute="_compute_sale_order_ids",
+        store=True,
+        help="Every order the returned goods were sold on (one return may gather several).",
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
@@ -97,6 +107,19 @@ class RetailReturn(models.Model):
     )
     note = fields.Html()
 
+    @api.depends("sale_order_id", "line_ids.sale_line_id")
+    def _compute_sale_order_ids(self):
+        for rma in self:
+            rma.sale_order_ids = rma.sale_order_id | rma.line_ids.sale_line_id.order_id
+
+    @api.constrains("sale_order_ids")
+    def _check_one_currency(self):
+        for rma in self.sudo():
+            if len(rma.sale_order_ids.currency_id) > 1:
+                raise ValidationError(
+                    _("Return %s gathers orders in different currencies: make one return per currency.", rma.name)
+                )
+
     @api.depends("sale_order_id", "company_id")
     def _compute_warehouse_id(self):
         for rma in self:
@@ -143,7 +166,11 @@ class RetailReturn(models.Model):
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == _("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("retail.return") or _("New")
-        return super().create(vals_list)
+        returns = super().create(vals_list)
+        # the orders' side of the relation is not refreshed by the computed field
+        returns.flush_recordset(["sale_order_ids"])
+        returns.sale_order_ids.invalidate_recordset(["retail_return_ids", "retail_return_count"])
+        return returns
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_unstarted(self):
@@ -202,7 +229,7 @@ class RetailReturn(models.Model):
         return True
 
     def _create_receipt(self):
-        """One incoming transfer from the customer into the returns input location."""
+        """Incoming transfers from the customer into the returns input location."""
         self.ensure_one()
         lines = self.line_ids.filtered(lambda line: line.product_id.is_storable)
         if not lines:
@@ -211,6 +238,17 @@ class RetailReturn(models.Model):
         picking_type = warehouse.in_type_id
         customer_location = self.partner_id.property_stock_customer or self.env.ref("stock.stock_location_customers")
         input_location = warehouse._retail_return_location("input")
+        # One transfer per origin order: a transfer belongs to one sales order.
+        groups = {}
+        for line in lines:
+            groups.setdefault(line.sale_line_id.order_id, []).append(line)
+        pickings = self.env["stock.picking"]
+        for group in groups.values():
+            pickings |= self._create_receipt_picking(group, picking_type, customer_location, input_location)
+        self.state = "awaiting_receipt"
+        return pickings
+
+    def _create_receipt_picking(self, lines, picking_type, customer_location, input_location):
         picking = self._clean_env()["stock.picking"].create(
             {
                 "picking_type_id": picking_type.id,
@@ -245,7 +283,6 @@ class RetailReturn(models.Model):
             lot = move.retail_return_line_id.lot_id
             if lot:
                 move.move_line_ids.write({"lot_id": lot.id})
-        self.state = "awaiting_receipt"
         return picking
 
     def _receipts(self):

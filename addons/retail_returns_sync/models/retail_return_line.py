@@ -144,10 +144,17 @@ class RetailReturnLine(models.Model):
         for line in self.sudo().filtered("sale_line_id"):
             if line.sale_line_id.product_id != line.product_id:
                 raise ValidationError(_("%s was not sold on the origin order line.", line.product_id.name))
-            order = line.return_id.sale_order_id
-            if order and line.sale_line_id.order_id != order:
+            # one return may gather goods of several orders, all of the same customer
+            customer = line.return_id.partner_id.commercial_partner_id
+            order = line.sale_line_id.order_id
+            if customer and order.partner_id.commercial_partner_id != customer:
                 raise ValidationError(
-                    _("%(product)s does not come from %(order)s.", product=line.product_id.name, order=order.name)
+                    _(
+                        "%(product)s comes from %(order)s, an order of another customer than %(customer)s.",
+                        product=line.product_id.name,
+                        order=order.name,
+                        customer=customer.name,
+                    )
                 )
 
     @api.constrains("quantity", "sale_line_id", "state")

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -12,9 +12,13 @@ class SaleOrder(models.Model):
         copy=False,
         help="The return this order replaces goods for.",
     )
-    retail_return_ids = fields.One2many("retail.return", "sale_order_id", string="Customer Returns")
+    # the inverse of retail.return's origin orders (same relation table)
+    retail_return_ids = fields.Many2many(
+        "retail.return", "retail_return_sale_order_rel", "order_id", "return_id", string="Customer Returns", copy=False
+    )
     retail_return_count = fields.Integer(compute="_compute_retail_return_count")
 
+    @api.depends("retail_return_ids")
     def _compute_retail_return_count(self):
         for order in self:
             order.retail_return_count = len(order.retail_return_ids)
@@ -22,6 +26,6 @@ class SaleOrder(models.Model):
     def action_view_retail_returns(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("retail_returns_sync.action_retail_return")
-        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["domain"] = [("sale_order_ids", "in", self.id)]
         action["context"] = {"default_sale_order_id": self.id, "default_partner_id": self.partner_id.id}
         return action

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .common import GADGET_UNIT_REFUND, WIDGET_UNIT_REFUND, ReturnsCase
 
@@ -110,3 +110,26 @@ class TestRefund(ReturnsCase):
         self.assertFalse(self.env["account.payment"].search([("payment_type", "=", "outbound")]))
         # the customer owes 216.00 less on the invoice instead
         self.assertAlmostEqual(self.invoice.amount_residual, self.invoice.amount_total - 216.0)
+
+    def test_one_return_gathers_goods_of_two_orders_of_the_customer(self):
+        self.company.retail_return_post_refunds = True
+        second = self._sell([(self.basic, 2, 75.0, 0.0)])
+        basic_line = second.order_line
+        rma = self._inspected_return([(self.widget_line, 1), (basic_line, 1)])
+        self.assertEqual(rma.sale_order_ids, self.order | second)
+        self.assertEqual(self.order.retail_return_count, 1)
+        self.assertEqual(second.retail_return_count, 1)
+        rma.action_refund()
+        credit_note = rma.account_move_ids
+        # widget 100 - 10 % = 90, basic 75, both + 20 % tax
+        self.assertAlmostEqual(credit_note.amount_total, (90.0 + 75.0) * 1.2)
+        self.assertEqual(credit_note.invoice_line_ids.sale_line_ids, self.widget_line | basic_line)
+        self.assertEqual(self.widget_line.qty_invoiced, 2)
+        self.assertEqual(basic_line.qty_invoiced, 1)
+
+    def test_goods_of_another_customer_cannot_join_the_return(self):
+        other = self.env["res.partner"].create({"name": "Someone Else"})
+        foreign = self._sell([(self.basic, 1, 75.0, 0.0)])
+        foreign.partner_id = other
+        with self.assertRaisesRegex(ValidationError, "another customer"):
+            self._new_return([(self.widget_line, 1), (foreign.order_line, 1)])
