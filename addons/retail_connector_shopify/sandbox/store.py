@@ -191,6 +191,8 @@ class Store(ReturnsStoreMixin):
         self.bulk_seconds = bulk_seconds
         self.bulk_files = {}
         self._bulk_started = {}
+        #: inventory item id -> (variant, product); rebuilt when an item is not found (products added)
+        self._items = {}
         self.changed = False
         for key, default in (("webhook_subscriptions", []), ("bulk_operations", {}), ("idempotency", {})):
             state.setdefault(key, default)
@@ -217,8 +219,11 @@ class Store(ReturnsStoreMixin):
         return next(((v, p) for v, p in self.variants() if v["id"] == wanted), (None, None))
 
     def variant_by_item(self, item_id):
+        # an index, not a scan: a 10,000-SKU stock push looks up 20,000 items
         wanted = legacy(item_id)
-        return next(((v, p) for v, p in self.variants() if v["inventory_item_id"] == wanted), (None, None))
+        if wanted not in self._items:
+            self._items = {v["inventory_item_id"]: (v, p) for v, p in self.variants()}
+        return self._items.get(wanted, (None, None))
 
     def location(self, location_id):
         wanted = legacy(location_id)
