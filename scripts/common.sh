@@ -19,7 +19,7 @@ PY
 check_requirements() {
     "$PYTHON" - <<'PY' 2>/dev/null && return 0
 import importlib.util, sys
-missing = [m for m in ("odoo.addons.queue_job", "pytest_odoo", "freezegun", "graphql", "requests", "hypothesis") if importlib.util.find_spec(m) is None]
+missing = [m for m in ("odoo.addons.queue_job", "pytest_odoo", "freezegun", "graphql", "requests", "hypothesis", "websocket") if importlib.util.find_spec(m) is None]
 sys.exit(1 if missing else 0)
 PY
     echo "Installing the suite's Python requirements (requirements.txt)..."

@@ -28,5 +28,8 @@
         "wizards/shopify_backfill_wizard_views.xml",
         "views/shopify_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["retail_connector_shopify/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

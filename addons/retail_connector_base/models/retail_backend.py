@@ -158,6 +158,8 @@ class RetailBackend(models.Model):
                 "message": message or _("The channel answered."),
                 "type": "success",
                 "sticky": False,
+                # show what the test wrote on the backend (shop, scopes)
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 

@@ -18,5 +18,6 @@ from . import test_sandbox_server
 from . import test_security
 from . import test_stock_export
 from . import test_throttling
+from . import test_tour_admin
 from . import test_webhook_dispatch
 from . import test_webhook_idempotency
