@@ -25,5 +25,8 @@
         "views/res_config_settings_views.xml",
         "views/retail_returns_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["retail_returns_sync/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

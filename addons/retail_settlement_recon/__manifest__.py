@@ -21,5 +21,8 @@
         "views/retail_settlement_menus.xml",
         "views/retail_backend_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["retail_settlement_recon/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

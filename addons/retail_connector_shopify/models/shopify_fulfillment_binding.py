@@ -114,16 +114,19 @@ class ShopifyFulfillmentBinding(models.Model):
             order = data.get("order")
             if not order:
                 raise PermanentError(f"Shopify knows no order {order_binding.external_id} any more")
-            groups, leftovers = allocate_fulfillment(
-                (order.get("fulfillmentOrders") or {}).get("nodes") or [],
-                quantities,
-                picking._shopify_location_ids(backend),
-            )
+            fulfillment_orders = (order.get("fulfillmentOrders") or {}).get("nodes") or []
+            locations = picking._shopify_location_ids(backend)
+            groups, leftovers = allocate_fulfillment(fulfillment_orders, quantities, locations)
+            if not groups and all(fo.get("status") == "CLOSED" for fo in fulfillment_orders):
+                # shipped in Shopify already (merchant or 3PL): nothing to send, nothing wrong
+                name = order_binding.shopify_name or order_binding.external_id
+                run.skip(f"order {name} is already fulfilled in Shopify")
+                return run.result
             if not groups:
                 raise PermanentError(
                     f"Shopify has nothing left to fulfil on order "
                     f"{order_binding.shopify_name or order_binding.external_id} for delivery {picking.name}"
-                    " (already fulfilled there, or on hold)"
+                    " (on hold or cancelled there)"
                 )
             tracking = picking._shopify_tracking_info(backend)
             created = self.browse()

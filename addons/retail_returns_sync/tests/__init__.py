@@ -8,4 +8,5 @@ from . import test_sandbox_returns
 from . import test_security
 from . import test_shopify_returns
 from . import test_three_way_check
+from . import test_tour_inspection
 from . import test_views

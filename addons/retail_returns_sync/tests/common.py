@@ -10,10 +10,11 @@ WIDGET_UNIT_REFUND = 108.0
 GADGET_UNIT_REFUND = 60.0
 
 
-class ReturnsCase(TransactionCase):
+class ReturnsDataMixin:
+    """The shared data and helpers, for any class-level test case (``TransactionCase``, ``HttpCase``)."""
+
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_returns_data(cls):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
         cls.company = cls.env.company
         cls.company.tax_calculation_rounding_method = "round_per_line"
@@ -131,3 +132,10 @@ class ReturnsCase(TransactionCase):
             .search([("product_id", "=", product.id), ("location_id", "=", location.id)])
             .mapped("quantity")
         )
+
+
+class ReturnsCase(ReturnsDataMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_returns_data()

@@ -435,13 +435,15 @@ class RetailSettlementLine(models.Model):
 
     def action_manual_match(self):
         self.ensure_one()
+        # created here so the accountant sees the scored candidates at once
+        wizard = self.env["retail.settlement.match.wizard"].create({"line_id": self.id})
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Match Manually"),
             "res_model": "retail.settlement.match.wizard",
+            "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
-            "context": {"default_line_id": self.id},
         }
 
     def action_resolve(self):

@@ -7,3 +7,4 @@ from . import test_matching
 from . import test_posting
 from . import test_security
 from . import test_shopify_payouts
+from . import test_tour_accountant

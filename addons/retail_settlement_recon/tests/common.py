@@ -5,6 +5,7 @@ import base64
 from pathlib import Path
 
 from odoo import Command, fields
+from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -61,6 +62,17 @@ class SettlementCase(AccountTestInvoicingCommon):
         )
         cls.ann = cls.env["res.partner"].create({"name": "Ann", "email": "ann@example.com"})
         cls.bob = cls.env["res.partner"].create({"name": "Bob", "email": "bob@example.com"})
+
+    @classmethod
+    def new_accountant(cls):
+        """An accountant without connector-manager rights (password = login)."""
+        return new_test_user(
+            cls.env,
+            login="settle_accountant",
+            groups="retail_connector_base.group_retail_connector_finance,account.group_account_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
 
     @classmethod
     def pay(

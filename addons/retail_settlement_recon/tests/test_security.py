@@ -14,13 +14,7 @@ class TestAccess(SettlementCase):
     def setUpClass(cls):
         super().setUpClass()
         company = cls.company
-        cls.accountant = new_test_user(
-            cls.env,
-            login="settle_accountant",
-            groups="retail_connector_base.group_retail_connector_finance,account.group_account_user",
-            company_id=company.id,
-            company_ids=[(6, 0, company.ids)],
-        )
+        cls.accountant = cls.new_accountant()
         cls.connector_manager = new_test_user(
             cls.env,
             login="settle_connector",

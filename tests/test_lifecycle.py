@@ -1,0 +1,197 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The retail lifecycle end to end on a generated sandbox shop: import ->
+confirm -> deliver -> fulfilments and stock pushed -> a return through Shopify
+(inspected, disposed, refunded) -> a Shopify Payments payout with fees and
+refunds -> bank deposit -> everything reconciled; at the end exactly the
+planted problems are open in the workbench."""
+
+import uuid
+from decimal import Decimal
+
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.retail_connector_shopify.tests.common import UNMAPPED_TAX_TITLE, ShopifyCase
+from odoo.addons.retail_connector_shopify.tests.test_order_import import OrderImportMixin, money
+
+
+@tagged("post_install", "-at_install")
+class TestRetailLifecycle(OrderImportMixin, ShopifyCase):
+    store_orders = 36
+    store_products = 6
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.retail_return_post_refunds = True
+        cls.company.retail_return_restocking_fee = 0.0
+        quants = cls.env["stock.quant"]
+        for product in cls.products_by_sku.values():
+            quants._update_available_quantity(product, cls.warehouse.lot_stock_id, 200.0)
+        account = cls.env["account.account"]
+        cls.clearing = account.create(
+            {"name": "Payments in transit", "code": "109961", "account_type": "asset_current", "reconcile": True}
+        )
+        fees = account.create({"name": "Payment fees", "code": "626961", "account_type": "expense"})
+        differences = account.create({"name": "Payout differences", "code": "658961", "account_type": "expense"})
+        journal = cls.journal_by_gateway["shopify_payments"]
+        for line in journal.inbound_payment_method_line_ids | journal.outbound_payment_method_line_ids:
+            line.payment_account_id = cls.clearing
+        cls.bank = cls.env["account.journal"].create(
+            {"name": "Main Bank", "code": "LBNK", "type": "bank", "company_id": cls.company.id}
+        )
+        cls.provider = cls.env["retail.settlement.provider"].create(
+            {
+                "name": "Shopify Payments",
+                "code": "shopify_payments",
+                "company_id": cls.company.id,
+                "backend_id": cls.backend.id,
+                "clearing_account_id": cls.clearing.id,
+                "fee_account_id": fees.id,
+                "adjustment_account_id": differences.id,
+                "journal_id": cls.env["account.journal"]
+                .search([("type", "=", "general"), ("company_id", "=", cls.company.id)], limit=1)
+                .id,
+                "bank_journal_id": cls.bank.id,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    def bindings(self):
+        return self.env["shopify.order.binding"].search([("backend_id", "=", self.backend.id)])
+
+    def open_problems(self):
+        exceptions = self.env["retail.exception"].search(
+            [("backend_id", "=", self.backend.id), ("state", "in", ("new", "in_progress"))]
+        )
+        counts = {}
+        for exception in exceptions:
+            counts[exception.type_code] = counts.get(exception.type_code, 0) + 1
+        return counts
+
+    def test_the_whole_life_of_a_shop(self):
+        orders = list(self.orders_by_name.values())
+        statuses = self.backend._shopify_import_statuses()
+        importable = [o for o in orders if o["financial_status"] in statuses and not self.problem_of(o)]
+
+        # 1. import everything (the catch-up job), one sale order per Shopify order, to the cent
+        with trap_jobs() as trap:
+            self.backend._catch_up_job()
+            trap.perform_enqueued_jobs()
+        bindings = self.bindings()
+        self.assertEqual(len(bindings), len(importable))
+        self.assertEqual(len(bindings.odoo_id), len(importable))
+        for order in importable:
+            binding = bindings.filtered(lambda b, o=order: b.external_id == o["id"])
+            credit_notes = binding.refund_binding_ids.odoo_id
+            self.assertEqual(
+                money(binding.odoo_id.amount_total) - sum((money(m.amount_total) for m in credit_notes), Decimal(0)),
+                order["total"],
+                order["name"],
+            )
+
+        # 2. deliver every confirmed order Shopify has not fulfilled: fulfilments and stock go out
+        pickings = bindings.odoo_id.filtered(lambda s: s.state == "sale").picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel")
+        )
+        self.assertTrue(pickings)
+        with trap_jobs() as trap:
+            for picking in pickings:
+                for move in picking.move_ids:
+                    move.quantity = move.product_uom_qty
+                    move.picked = True
+                picking.button_validate()
+            trap.perform_enqueued_jobs()
+        for sale in pickings.sale_id:
+            binding = sale.shopify_bind_ids
+            fresh = self.env["shopify.order.binding"]._fetch_order(self.backend, binding.external_id)
+            self.assertEqual(fresh["fulfillment_status"], "fulfilled", sale.name)
+        levels = self.env["shopify.stock.level"]
+        for location_map in self.location_maps:
+            product_bindings = self.env["shopify.product.binding"].search([("backend_id", "=", self.backend.id)])
+            quantities = levels._odoo_quantities(self.backend, product_bindings, location_map.location_id)
+            for product_binding in product_bindings:
+                self.assertEqual(
+                    self.sandbox.available(product_binding.inventory_item_id, location_map.shopify_location_id),
+                    quantities[product_binding.odoo_id.id],
+                    f"{product_binding.sku} at {location_map.name}",
+                )
+
+        # 3. a customer returns one unit through Shopify: imported, approved, received, restocked, refunded
+        sale = pickings.sale_id[:1]
+        order_id = sale.shopify_bind_ids.external_id
+        sandbox_line = self.sandbox.store.order(order_id)["line_items"][0]
+        ret = self.sandbox.create_return(order_id, [(sandbox_line["id"], 1)], reason="SIZE_TOO_SMALL")
+        body = self.sandbox.return_body(ret["id"])
+        with trap_jobs() as trap:
+            for __ in range(2):  # delivered twice, as Shopify may
+                self.env["retail.webhook.event"]._receive(
+                    self.backend, "returns/request", f"return-{ret['id']}", body, len(str(body)), str(uuid.uuid4())
+                )
+            trap.perform_enqueued_jobs()
+        rma = self.env["retail.return.binding"]._lookup_record(self.backend, ret["id"])
+        self.assertEqual(len(rma), 1)
+        stock = self.warehouse.lot_stock_id
+        product = rma.line_ids.product_id
+        on_hand = product.with_context(location=stock.id).qty_available
+        with trap_jobs() as trap:
+            rma.action_approve()
+            trap.perform_enqueued_jobs()
+            rma.action_receive()
+            wizard = self.env["retail.return.inspect.wizard"].with_context(default_retail_return_id=rma.id).create({})
+            wizard.line_ids.grade_id = self.env.ref("retail_returns_sync.return_grade_as_new")
+            wizard.action_confirm()
+            rma.action_refund()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(rma.state, "refunded")
+        self.assertEqual(product.with_context(location=stock.id).qty_available, on_hand + 1)
+        credit_note = rma.account_move_ids
+        self.assertEqual(credit_note.state, "posted")
+        shopify_refunds = self.sandbox.store.order(order_id)["refunds"]
+        self.assertTrue(shopify_refunds, "the refund went back to Shopify")
+        self.assertEqual(len(self.sandbox.returns_received("reverseFulfillmentOrderDispose")), 1)
+
+        # 4. Shopify pays out (fees, refunds), the money reaches the bank, everything is reconciled
+        # (the orders held by a planted problem are paid out once they are fixed: not in this payout)
+        payout = self.sandbox.create_payout(order_ids=[order["id"] for order in importable])
+        net = float(self.sandbox.payout_net(payout))
+        statement_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank.id,
+                "date": fields.Date.context_today(self.env.user),
+                "amount": net,
+                "payment_ref": f"SHOPIFY PAYOUT {payout['id']}",
+            }
+        )
+        # the refund made in step 3 comes back as a transaction on the next order read
+        with trap_jobs() as trap:
+            self.backend._catch_up_job()
+            trap.perform_enqueued_jobs()
+        with trap_jobs() as trap:
+            self.backend.action_shopify_fetch_payouts()
+            trap.perform_enqueued_jobs()
+        settlement = self.env["retail.settlement"].search([("provider_id", "=", self.provider.id)])
+        self.assertEqual(len(settlement), 1)
+        unmatched = settlement.line_ids.filtered(lambda line: line.match_state != "matched")
+        self.assertFalse(unmatched, unmatched.mapped(lambda line: (line.type, line.order_reference, line.net)))
+        settlement.action_post()
+        self.assertEqual(settlement.state, "reconciled")
+        self.assertTrue(statement_line.is_reconciled)
+        payments = settlement.line_ids.payment_id
+        clearing_lines = (settlement.move_id | payments.move_id).line_ids.filtered(
+            lambda aml: aml.account_id == self.clearing
+        )
+        self.assertTrue(all(clearing_lines.mapped("reconciled")))
+        self.assertEqual(self.company.currency_id.round(sum(clearing_lines.mapped("balance"))), 0.0)
+
+        # 5. the workbench holds exactly the planted problems
+        risky = [o for o in importable if o["risk"] in ("investigate", "cancel") and not o["cancelled_at"]]
+        expected = {"mapping_missing": 1, "shopify_unknown_sku": 1}
+        if risky:
+            expected["shopify_risky_order"] = len(risky)
+        failed = self.env["retail.exception"].search([("type_code", "=", "export_failed")])
+        self.assertEqual(self.open_problems(), expected, failed.mapped(lambda e: (e.external_id, (e.message or "")[:300])))
+        self.assertTrue(
+            any(UNMAPPED_TAX_TITLE in message for message in self.env["retail.exception"].search([]).mapped("message"))
+        )
