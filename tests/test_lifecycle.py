@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The retail lifecycle end to end on a generated sandbox shop: import ->
+"""The retail lifecycle end to end on a generated sandbox shop of 200 orders: import ->
 confirm -> deliver -> fulfilments and stock pushed -> a return through Shopify
 (inspected, disposed, refunded) -> a Shopify Payments payout with fees and
 refunds -> bank deposit -> everything reconciled; at the end exactly the
@@ -18,7 +18,7 @@ from odoo.addons.retail_connector_shopify.tests.test_order_import import OrderIm
 
 @tagged("post_install", "-at_install")
 class TestRetailLifecycle(OrderImportMixin, ShopifyCase):
-    store_orders = 36
+    store_orders = 200
     store_products = 6
 
     @classmethod
