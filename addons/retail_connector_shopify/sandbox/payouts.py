@@ -9,10 +9,20 @@ balance (Shopify's convention: ``amount - fee == net``, the fee positive).
 
 A payout gathers the successful sale/capture (charge) and refund transactions of
 the gateway ``shopify_payments`` not paid out yet, a fee of 2.9 % + 0.30 per
-charge, and the transfer to the bank (``TRANSFER``, minus the payout's net).
+charge, the disputes opened or reversed since (``DISPUTE_WITHDRAWAL`` /
+``DISPUTE_REVERSAL``, source ``DISPUTE``), and the transfer to the bank
+(``TRANSFER``, minus the payout's net).
+
+Disputes (chargebacks): ``state["disputes"]``, a list of ``{"id", "order_id",
+"order_name", "transaction_id", "type", "amount", "fee", "currency", "reason",
+"network_reason_code", "status", "evidence_due_by", "evidence_sent_on",
+"finalized_on", "initiated_at"}``. As in Shopify Payments, the withdrawal takes
+the disputed amount and the chargeback fee in one balance transaction
+(``amount`` -100.00, ``fee`` 15.00, ``net`` -115.00); a won dispute gives the
+amount back (``DISPUTE_REVERSAL``); the fee stays taken.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from graphql import GraphQLError
@@ -25,6 +35,12 @@ GATEWAY = "shopify_payments"
 FEE_RATE = Decimal("0.029")
 FEE_FIXED = Decimal("0.30")
 CHARGE_KINDS = ("SALE", "CAPTURE")
+#: Shopify Payments' chargeback fee (USD) and the days the merchant has to answer a dispute
+DISPUTE_FEE = Decimal("15.00")
+EVIDENCE_DAYS = 14
+OPEN_DISPUTE_STATUSES = ("NEEDS_RESPONSE", "UNDER_REVIEW")
+CLOSED_DISPUTE_STATUSES = ("WON", "LOST", "ACCEPTED", "CHARGE_REFUNDED")
+ADJUSTMENT_TYPES = ("ADJUSTMENT", "DISPUTE_WITHDRAWAL", "DISPUTE_REVERSAL")
 PAGE_ARGS = ("first", "last", "after", "before", "reverse")
 
 
@@ -43,6 +59,32 @@ def _money(amount, currency):
     return {"amount": fmt(money(amount)), "currencyCode": currency}
 
 
+def _timestamp(when):
+    """A date, a datetime or an ISO string (None: now) → ``YYYY-MM-DDTHH:MM:SSZ``."""
+    when = when or datetime.now(UTC).replace(microsecond=0)
+    if isinstance(when, str):
+        return when if "T" in when else f"{when}T00:00:00Z"
+    if isinstance(when, datetime):
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{when.isoformat()}T00:00:00Z"
+
+
+def _balance_transaction(state, kind, amount, fee, source_id, source_type, order, order_tx_id, when):
+    return {
+        "id": next_id(state),
+        "type": kind,
+        "amount": fmt(amount),
+        "fee": fmt(fee),
+        "net": fmt(amount - fee),
+        "source_id": source_id,
+        "source_type": source_type,
+        "source_order_transaction_id": order_tx_id,
+        "order_id": order["id"] if order else None,
+        "order_name": order["name"] if order else None,
+        "date": when,
+    }
+
+
 class PayoutsStore:
     """Payout state and resolvers over the shared state dict (no ORM, no HTTP)."""
 
@@ -50,6 +92,7 @@ class PayoutsStore:
         self.store = store
         self.state = store.state
         self.state.setdefault("payouts", [])
+        self.state.setdefault("disputes", [])
 
     # ------------------------------------------------------------------ state
     def paid_out_transaction_ids(self):
@@ -66,13 +109,7 @@ class PayoutsStore:
         currency = state["shop"]["currency"]
         wanted = {_legacy(order_id) for order_id in order_ids} if order_ids is not None else None
         done = self.paid_out_transaction_ids()
-        when = date or datetime.now(UTC).replace(microsecond=0)
-        if isinstance(when, str):
-            issued_at = when if "T" in when else f"{when}T00:00:00Z"
-        elif isinstance(when, datetime):
-            issued_at = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        else:  # a date
-            issued_at = f"{when.isoformat()}T00:00:00Z"
+        issued_at = _timestamp(date)
         payout = {"id": next_id(state), "issued_at": issued_at, "status": status, "currency": currency}
         transactions = []
         for order in state["orders"]:
@@ -88,40 +125,115 @@ class PayoutsStore:
                 else:
                     continue
                 transactions.append(
-                    {
-                        "id": next_id(state),
-                        "type": kind,
-                        "amount": fmt(amount),
-                        "fee": fmt(fee),
-                        "net": fmt(amount - fee),
-                        "source_id": next_id(state),
-                        "source_type": kind,
-                        "source_order_transaction_id": tx["id"],
-                        "order_id": order["id"],
-                        "order_name": order["name"],
-                        "date": tx["processed_at"],
-                    }
+                    _balance_transaction(
+                        state, kind, amount, fee, next_id(state), kind, order, tx["id"], tx["processed_at"]
+                    )
                 )
+        transactions += self._dispute_transactions(wanted)
         net = sum((Decimal(tx["net"]) for tx in transactions), Decimal(0))
         transactions.append(
-            {
-                "id": next_id(state),
-                "type": "TRANSFER",
-                "amount": fmt(-net),
-                "fee": fmt(Decimal(0)),
-                "net": fmt(-net),
-                "source_id": payout["id"],
-                "source_type": "TRANSFER",
-                "source_order_transaction_id": None,
-                "order_id": None,
-                "order_name": None,
-                "date": issued_at,
-            }
+            _balance_transaction(state, "TRANSFER", -net, Decimal(0), payout["id"], "TRANSFER", None, None, issued_at)
         )
         payout["transactions"] = transactions
         state["payouts"].append(payout)
         self.store.changed = True
         return payout
+
+    # ------------------------------------------------------------------ disputes
+    def dispute(self, dispute_id):
+        wanted = _legacy(dispute_id)
+        return next((d for d in self.state["disputes"] if d["id"] == wanted), None)
+
+    def open_dispute(
+        self, order_id, amount=None, reason="FRAUDULENT", fee=DISPUTE_FEE, evidence_due_by=None, initiated_at=None
+    ):
+        """The customer's bank disputes the order's Shopify Payments charge (a chargeback).
+
+        ``amount``: the disputed amount (default: the whole charge); ``evidence_due_by``: a
+        date (default ``EVIDENCE_DAYS`` after ``initiated_at``, default now). The next payout
+        withdraws the amount and the fee. Returns the dispute dict.
+        """
+        order = self.store.order(order_id)
+        if order is None:
+            raise KeyError(f"No sandbox order {order_id}")
+        charge = next(
+            (
+                tx
+                for tx in order["transactions"]
+                if tx["gateway"] == GATEWAY and tx["kind"] in CHARGE_KINDS and tx["status"] == "SUCCESS"
+            ),
+            None,
+        )
+        if charge is None:
+            raise ValueError(f"Order {order['name']} has no Shopify Payments charge to dispute")
+        amount = money(charge["amount"] if amount is None else amount)
+        if not Decimal(0) < amount <= money(charge["amount"]):
+            raise ValueError(f"A dispute of {order['name']} must be more than 0 and at most {charge['amount']}")
+        initiated = _timestamp(initiated_at)
+        due = _timestamp(evidence_due_by)[:10] if evidence_due_by else None
+        due = due or (datetime.fromisoformat(initiated[:10]) + timedelta(days=EVIDENCE_DAYS)).date().isoformat()
+        dispute = {
+            "id": next_id(self.state),
+            "order_id": order["id"],
+            "order_name": order["name"],
+            "transaction_id": charge["id"],
+            "type": "CHARGEBACK",
+            "amount": fmt(amount),
+            "fee": fmt(money(fee)),
+            "currency": self.state["shop"]["currency"],
+            "reason": reason,
+            "network_reason_code": "4837" if reason == "FRAUDULENT" else "4853",
+            "status": "NEEDS_RESPONSE",
+            "evidence_due_by": due,
+            "evidence_sent_on": None,
+            "finalized_on": None,
+            "initiated_at": initiated,
+        }
+        self.state["disputes"].append(dispute)
+        self.store.changed = True
+        return dispute
+
+    def close_dispute(self, dispute_id, status="WON", finalized_on=None):
+        """The bank's decision: a won dispute gives the amount back in the next payout."""
+        dispute = self.dispute(dispute_id)
+        if dispute is None:
+            raise KeyError(f"No sandbox dispute {dispute_id}")
+        if status not in CLOSED_DISPUTE_STATUSES:
+            raise ValueError(f"A dispute closes as one of {', '.join(CLOSED_DISPUTE_STATUSES)}")
+        if dispute["status"] not in OPEN_DISPUTE_STATUSES:
+            raise ValueError(f"Dispute {dispute['id']} is already {dispute['status'].lower()}")
+        dispute["status"] = status
+        dispute["finalized_on"] = _timestamp(finalized_on)[:10]
+        self.store.changed = True
+        return dispute
+
+    def _dispute_transactions(self, wanted):
+        """Balance transactions of the disputes not paid out yet (of the ``wanted`` orders)."""
+        taken = {
+            (tx["source_id"], tx["type"])
+            for payout in self.state["payouts"]
+            for tx in payout["transactions"]
+            if tx["source_type"] == "DISPUTE"
+        }
+        orders = {order["id"]: order for order in self.state["orders"]}
+        transactions = []
+        for dispute in self.state["disputes"]:
+            if wanted is not None and dispute["order_id"] not in wanted:
+                continue
+            order = orders.get(dispute["order_id"])
+            amount = money(dispute["amount"])
+            moves = [("DISPUTE_WITHDRAWAL", -amount, money(dispute["fee"]), dispute["initiated_at"])]
+            if dispute["status"] == "WON":
+                moves.append(("DISPUTE_REVERSAL", amount, Decimal(0), _timestamp(dispute["finalized_on"])))
+            for kind, gross, fee, when in moves:
+                if (dispute["id"], kind) in taken:
+                    continue
+                transactions.append(
+                    _balance_transaction(
+                        self.state, kind, gross, fee, dispute["id"], "DISPUTE", order, dispute["transaction_id"], when
+                    )
+                )
+        return transactions
 
     def payout(self, payout_id):
         wanted = _legacy(payout_id)
@@ -149,8 +261,9 @@ class PayoutsStore:
                 "chargesFee": total(("CHARGE",), "fee"),
                 "refundsFeeGross": total(("REFUND",), "amount"),
                 "refundsFee": total(("REFUND",), "fee"),
-                "adjustmentsGross": total(("ADJUSTMENT",), "amount"),
-                "adjustmentsFee": total(("ADJUSTMENT",), "fee"),
+                # Shopify's summary has no dispute total: chargebacks count as adjustments
+                "adjustmentsGross": total(ADJUSTMENT_TYPES, "amount"),
+                "adjustmentsFee": total(ADJUSTMENT_TYPES, "fee"),
                 "reservedFundsGross": total(("RESERVED_FUNDS",), "amount"),
                 "reservedFundsFee": total(("RESERVED_FUNDS",), "fee"),
                 "retriedPayoutsGross": _money(0, currency),
@@ -180,9 +293,29 @@ class PayoutsStore:
             "transactionDate": tx["date"],
         }
 
+    def dispute_view(self, dispute):
+        return {
+            "__typename": "ShopifyPaymentsDispute",
+            "id": gid("ShopifyPaymentsDispute", dispute["id"]),
+            "legacyResourceId": dispute["id"],
+            "type": dispute["type"],
+            "status": dispute["status"],
+            "amount": _money(dispute["amount"], dispute["currency"]),
+            "evidenceDueBy": dispute["evidence_due_by"],
+            "evidenceSentOn": dispute["evidence_sent_on"],
+            "finalizedOn": dispute["finalized_on"],
+            "initiatedAt": dispute["initiated_at"],
+            "reasonDetails": {"reason": dispute["reason"], "networkReasonCode": dispute["network_reason_code"]},
+            "order": {"id": gid("Order", dispute["order_id"]), "name": dispute["order_name"]},
+        }
+
     # ------------------------------------------------------------------ resolvers
     def root(self):
-        return {"shopifyPaymentsAccount": self._account}
+        return {"shopifyPaymentsAccount": self._account, "dispute": self._dispute}
+
+    def _dispute(self, _info, id):
+        dispute = self.dispute(id)
+        return self.dispute_view(dispute) if dispute else None
 
     def _account(self, _info):
         shop = self.state["shop"]
@@ -234,7 +367,7 @@ def _terms(query):
 
 
 class SandboxPayoutsMixin:
-    """``Sandbox`` helpers for tests: make a payout of the shop's paid orders."""
+    """``Sandbox`` helpers for tests: make a payout of the shop's paid orders, dispute a charge."""
 
     @property
     def payouts(self):
@@ -257,3 +390,20 @@ class SandboxPayoutsMixin:
     @staticmethod
     def payout_net(payout):
         return -sum((Decimal(tx["net"]) for tx in payout["transactions"] if tx["type"] == "TRANSFER"), Decimal(0))
+
+    def open_dispute(self, order_id, amount=None, reason="FRAUDULENT", fee=DISPUTE_FEE, evidence_due_by=None):
+        """A chargeback on the order's Shopify Payments charge (see :meth:`PayoutsStore.open_dispute`):
+        the next payout of the order withdraws ``amount`` (default: the whole charge) plus ``fee``."""
+        with self.lock:
+            dispute = self.payouts.open_dispute(
+                order_id, amount=amount, reason=reason, fee=fee, evidence_due_by=evidence_due_by
+            )
+        self.save()
+        return dispute
+
+    def close_dispute(self, dispute_id, status="WON"):
+        """The bank decides; ``WON`` gives the disputed amount back in the next payout."""
+        with self.lock:
+            dispute = self.payouts.close_dispute(dispute_id, status)
+        self.save()
+        return dispute

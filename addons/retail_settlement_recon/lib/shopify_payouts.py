@@ -8,6 +8,11 @@ positive, becomes the canonical ``gross + fee == net`` with the fee negative).
 The transfer to the bank is the ``payout`` row; ``sourceOrderTransactionId`` is
 the order transaction id the connector stored on the payment it booked, so
 matching by transaction id finds it.
+
+A dispute's balance transaction (``DISPUTE_WITHDRAWAL``/``DISPUTE_REVERSAL``, source
+``DISPUTE``) carries neither the dispute's status nor its evidence deadline: the
+dispute itself is read (``dispute(id:)``, once per dispute) and its status and
+``evidenceDueBy`` go on the row.
 """
 
 from datetime import date
@@ -24,6 +29,24 @@ PAYOUTS_PAGE = 50
 TRANSACTIONS_PAGE = 100
 #: payouts that never reach the bank are not settlements
 SKIPPED_STATUSES = ("FAILED", "CANCELED")
+DISPUTE_SOURCE = "DISPUTE"
+#: the dispute of a balance transaction (sourceId), for its status and evidence deadline
+DISPUTE_DOCUMENT = """
+query ShopifyPaymentsDispute($id: ID!) {
+  dispute(id: $id) {
+    id
+    legacyResourceId
+    type
+    status
+    amount { amount currencyCode }
+    evidenceDueBy
+    finalizedOn
+    initiatedAt
+    reasonDetails { reason networkReasonCode }
+    order { id name }
+  }
+}
+"""
 
 #: Shopify balance transaction type → canonical line type (anything else: adjustment)
 TRANSACTION_TYPES = {
@@ -87,8 +110,28 @@ def payout_from_graphql(node):
     }
 
 
-def row_from_balance_transaction(payout, node):
-    """One canonical row from a ``ShopifyPaymentsBalanceTransaction`` node."""
+def dispute_from_graphql(node):
+    """The dispute fields a settlement row needs, from a ``ShopifyPaymentsDispute`` node."""
+    if not isinstance(node, dict) or not node.get("id"):
+        raise ParseError("Shopify dispute without an id")
+    dispute_id = str(node.get("legacyResourceId") or legacy_id(node["id"]))
+    due = node.get("evidenceDueBy")
+    reason = (node.get("reasonDetails") or {}).get("reason") or ""
+    return {
+        "id": dispute_id,
+        "type": (node.get("type") or "").lower(),
+        "status": (node.get("status") or "").lower(),
+        "due": _date(due, f"dispute {dispute_id} evidence due date") if due else None,
+        "reason": reason.replace("_", " ").lower(),
+    }
+
+
+def row_from_balance_transaction(payout, node, disputes=None):
+    """One canonical row from a ``ShopifyPaymentsBalanceTransaction`` node.
+
+    ``disputes``: ``{dispute legacy id: dispute_from_graphql(...)}`` for the rows of
+    source ``DISPUTE``; a dispute row whose dispute is unknown gets no status (open).
+    """
     if not isinstance(node, dict) or not node.get("id"):
         raise ParseError(f"Shopify balance transaction without an id in payout {payout['id']}")
     tx_id = legacy_id(node["id"])
@@ -99,6 +142,19 @@ def row_from_balance_transaction(payout, node):
     fee = _amount(node.get("fee") or {"amount": "0"}, f"{what} fee")
     net = _amount(node.get("net"), f"{what} net") if node.get("net") else amount - fee
     order = node.get("associatedOrder") or {}
+    description = node.get("adjustmentReason") or raw_type.replace("_", " ").lower()
+    status = payout["status"].lower()
+    extra = {"shopify_type": raw_type, "source_type": node.get("sourceType"), "test": node.get("test")}
+    due = None
+    if node.get("sourceType") == DISPUTE_SOURCE and row_type in ("chargeback", "dispute_reversal"):
+        dispute_id = legacy_id(node.get("sourceId")) or ""
+        dispute = (disputes or {}).get(dispute_id)
+        # the dispute's own status decides whether it is still open, not the payout's
+        status = dispute["status"] if dispute else ""
+        due = dispute["due"] if dispute else None
+        reason = f": {dispute['reason']}" if dispute and dispute["reason"] else ""
+        description = f"{description}{reason} (dispute {dispute_id})"
+        extra["dispute_id"] = dispute_id
     return Row(
         settlement_ref=payout["id"],
         date=_date(node.get("transactionDate"), what) if row_type != "payout" else payout["date"],
@@ -110,20 +166,21 @@ def row_from_balance_transaction(payout, node):
         transaction_id=legacy_id(node.get("sourceOrderTransactionId")) or "",
         source_id=tx_id,
         order_reference=order.get("name") or "",
-        description=node.get("adjustmentReason") or raw_type.replace("_", " ").lower(),
-        status=payout["status"].lower(),
-        extra={"shopify_type": raw_type, "source_type": node.get("sourceType"), "test": node.get("test")},
+        description=description,
+        status=status,
+        dispute_due_date=due,
+        extra=extra,
     )
 
 
-def settlement_from_graphql(payout, transaction_nodes):
+def settlement_from_graphql(payout, transaction_nodes, disputes=None):
     """A canonical settlement of one payout and its balance transactions.
 
     When the transactions hold no transfer row (a filtered or partial answer), the
     payout row is made from the payout's net so that the settlement still states
     what reaches the bank.
     """
-    rows = [row_from_balance_transaction(payout, node) for node in transaction_nodes]
+    rows = [row_from_balance_transaction(payout, node, disputes) for node in transaction_nodes]
     if not any(row.type == "payout" for row in rows):
         signed = -payout["net"] if not payout["withdrawal"] else payout["net"]
         rows.append(
@@ -153,6 +210,23 @@ def iter_payouts(client, query=None):
 def payout_transactions(client, payout_id):
     variables = {"first": TRANSACTIONS_PAGE, "query": f"payments_transfer_id:{payout_id}"}
     return list(client.iter_nodes(TRANSACTIONS_DOCUMENT, variables, TRANSACTIONS_PATH))
+
+
+def transaction_disputes(client, transaction_nodes):
+    """``{dispute legacy id: dispute}`` of the balance transactions of source ``DISPUTE``
+    (one query per dispute: a payout rarely holds more than a few)."""
+    disputes = {}
+    for node in transaction_nodes:
+        if not isinstance(node, dict) or node.get("sourceType") != DISPUTE_SOURCE:
+            continue
+        dispute_id = legacy_id(node.get("sourceId"))
+        if not dispute_id or dispute_id in disputes:
+            continue
+        data = client.execute(DISPUTE_DOCUMENT, {"id": f"gid://shopify/ShopifyPaymentsDispute/{dispute_id}"})
+        found = data.get("dispute")
+        if found:
+            disputes[dispute_id] = dispute_from_graphql(found)
+    return disputes
 
 
 def fetch_settlements(client, known_ids=(), query=None, stop_after_known_pages=1):
@@ -185,5 +259,6 @@ def _new_settlements(client, payouts, known):
         if payout["id"] in known or payout["status"] in SKIPPED_STATUSES:
             continue
         known.add(payout["id"])
-        result.append(settlement_from_graphql(payout, payout_transactions(client, payout["id"])))
+        nodes = payout_transactions(client, payout["id"])
+        result.append(settlement_from_graphql(payout, nodes, transaction_disputes(client, nodes)))
     return result

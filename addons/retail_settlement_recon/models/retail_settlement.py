@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
 PAYMENT_TYPES = ("charge", "refund")
+DISPUTE_TYPES = ("chargeback", "dispute_reversal")
 DONE_MATCH_STATES = ("matched", "manual", "written_off", "ignored")
 
 
@@ -130,6 +131,8 @@ class RetailSettlement(models.Model):
         todo = self.filtered(lambda s: s.state in ("imported", "matched"))
         lines = todo.line_ids.filtered(lambda line: line.match_state == "unmatched")
         lines._match()
+        # a disputed payment imported after the payout is found now
+        todo.line_ids._link_dispute_payments()
         todo._update_match_state()
         return True
 
@@ -145,12 +148,14 @@ class RetailSettlement(models.Model):
         """``[(account, amount in settlement currency, partner, label, settlement line)]``.
 
         Positive amounts are debits. Clearing lines are one per matched payment so
-        that each can be reconciled with its payment.
+        that each can be reconciled with its payment; chargebacks and their reversals
+        are one line each too, on the chargeback account with the customer, so that
+        the accountant sees which order's money was taken back.
         """
         self.ensure_one()
         provider = self.provider_id
         currency = self.currency_id
-        clearing = []
+        itemised = []  # one entry line each: payments in clearing, chargebacks
         aggregated = defaultdict(float)
         labels = {}
         for line in self.line_ids:
@@ -169,7 +174,7 @@ class RetailSettlement(models.Model):
             ):
                 sign = 1 if line.payment_id.payment_type == "inbound" else -1
                 paid = sign * line.payment_id.amount
-                clearing.append(
+                itemised.append(
                     (provider.clearing_account_id, -paid, line.payment_id.partner_id, line.payment_id.memo, line)
                 )
                 rest = line.gross - paid
@@ -177,6 +182,14 @@ class RetailSettlement(models.Model):
                     account = line.writeoff_account_id or provider.adjustment_account_id
                     aggregated[account] += -rest
                     labels[account] = line.writeoff_reason or self.env._("Settlement differences")
+                continue
+            if line.type in DISPUTE_TYPES and line.match_state != "written_off":
+                account = provider._account_for_type(line.type)
+                if not account:
+                    raise UserError(self.env._("Provider %s has no chargeback (or adjustment) account.", provider.name))
+                if not currency.is_zero(line.gross):
+                    label = " ".join(part for part in (line.order_reference, line.description or line.type) if part)
+                    itemised.append((account, -line.gross, line.payment_id.partner_id, label, line))
                 continue
             if line.match_state == "written_off" and line.writeoff_account_id:
                 account = line.writeoff_account_id
@@ -194,7 +207,7 @@ class RetailSettlement(models.Model):
                 )
             aggregated[account] += -line.gross
             labels.setdefault(account, line.description or line.type)
-        result = list(clearing)
+        result = list(itemised)
         for account, amount in aggregated.items():
             if not currency.is_zero(amount):
                 result.append((account, amount, self.env["res.partner"], labels.get(account), None))

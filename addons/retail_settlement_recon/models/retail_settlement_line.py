@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from ..lib.canonical import LINE_TYPES
 
 PAYMENT_TYPES = ("charge", "refund")
+#: lines that take back (or give back) a customer's payment without consuming it
+DISPUTE_TYPES = ("chargeback", "dispute_reversal")
 USED_STATES = ("matched", "manual", "written_off")
 OPEN_DISPUTE_STATUSES = ("", "open", "needs_response", "under_review", "warning_needs_response", "warning_under_review")
 CLOSED_DISPUTE_STATUSES = ("won", "lost", "charge_refunded", "accepted")
@@ -27,9 +29,11 @@ _CANDIDATE_PAYMENTS = """
      WHERE p.state IN ('in_process', 'paid')
        AND p.outstanding_account_id IN %(clearing)s
 """
+# only charge and refund lines pay a payment out; a chargeback merely points at the payment it takes back
 _USED = """
     SELECT u.payment_id FROM retail_settlement_line u
      WHERE u.payment_id IS NOT NULL AND u.match_state IN ('matched', 'manual', 'written_off')
+       AND u.type IN ('charge', 'refund')
 """
 _LINE_DIRECTION = "CASE l.type WHEN 'charge' THEN 'inbound' ELSE 'outbound' END"
 
@@ -86,11 +90,13 @@ class RetailSettlementLine(models.Model):
         "UNIQUE(settlement_id, source_id)", "A settlement row can only be imported once."
     )
 
-    @api.depends("gross", "payment_id", "candidate_payment_id")
+    @api.depends("type", "gross", "payment_id", "candidate_payment_id")
     def _compute_amount_difference(self):
         for line in self:
             payment = line.payment_id or line.candidate_payment_id
-            line.amount_difference = abs(line.gross) - payment.amount if payment else 0.0
+            # a chargeback may take back part of a payment: that is no difference to resolve
+            paid_out = payment and line.type in PAYMENT_TYPES
+            line.amount_difference = abs(line.gross) - payment.amount if paid_out else 0.0
 
     # ------------------------------------------------------------------
     # Import
@@ -127,14 +133,49 @@ class RetailSettlementLine(models.Model):
                 }
             )
         lines = self.create(vals_list)
+        lines._link_dispute_payments()
         lines._track_disputes()
         return lines
+
+    def _link_dispute_payments(self):
+        """Point chargebacks and dispute reversals at the customer payment they concern.
+
+        They are booked to the chargeback account whatever happens (matched by
+        account); the link, by the order transaction id then the order reference,
+        tells the accountant whose payment the bank took back. The payment stays
+        paid out by its charge line (a chargeback does not consume it).
+        """
+        lines = self.filtered(lambda line: line.type in DISPUTE_TYPES and not line.payment_id)
+        if not lines:
+            return self.browse()
+        self.env.flush_all()
+        clearing = tuple(lines.provider_id.clearing_account_id.ids)
+        found = {}
+        for rule, query in (
+            ("transaction_id", self._query_transaction_id),
+            ("order_reference", self._query_order_reference),
+        ):
+            todo = [line_id for line_id in lines.ids if line_id not in found]
+            if not todo:
+                break
+            per_line = defaultdict(set)
+            for line_id, payment_id, *_rest in query(todo, clearing, direction="inbound"):
+                per_line[line_id].add(payment_id)
+            found.update({line_id: (pids.pop(), rule) for line_id, pids in per_line.items() if len(pids) == 1})
+        linked = self.browse()
+        for line in lines:
+            if line.id in found:
+                payment_id, rule = found[line.id]
+                line.write({"payment_id": payment_id, "match_rule": rule})
+                linked |= line
+        return linked
 
     def _track_disputes(self):
         exceptions = self.env["retail.exception"]
         for line in self.filtered(lambda item: item.type in ("chargeback", "dispute_reversal")):
             ref = line.provider_transaction_id or line.order_reference or line.source_id
             key = f"dispute:{line.provider_id.id}:{ref}"
+            payment = line.payment_id
             status = (line.provider_status or "").lower()
             backend = line.settlement_id.backend_id
             if line.type == "dispute_reversal" or status in CLOSED_DISPUTE_STATUSES:
@@ -148,13 +189,25 @@ class RetailSettlementLine(models.Model):
                     backend=backend,
                     record=line,
                     external_id=line.provider_transaction_id,
-                    message=self.env._(
-                        "Dispute on %(tx)s (%(ref)s) for %(amount)s %(currency)s; evidence due %(due)s.",
-                        tx=line.provider_transaction_id or line.source_id,
-                        ref=line.order_reference or "-",
-                        amount=-line.gross,
-                        currency=line.currency_id.name,
-                        due=due or self.env._("(no date given)"),
+                    message=" ".join(
+                        part
+                        for part in (
+                            self.env._(
+                                "Dispute on %(tx)s (%(ref)s) for %(amount)s %(currency)s; evidence due %(due)s.",
+                                tx=line.provider_transaction_id or line.source_id,
+                                ref=line.order_reference or "-",
+                                amount=-line.gross,
+                                currency=line.currency_id.name,
+                                due=due or self.env._("(no date given)"),
+                            ),
+                            payment
+                            and self.env._(
+                                "Payment %(payment)s of %(customer)s.",
+                                payment=payment.name,
+                                customer=payment.partner_id.display_name or "-",
+                            ),
+                        )
+                        if part
                     ),
                     severity="critical" if due else None,
                 )
@@ -190,7 +243,8 @@ class RetailSettlementLine(models.Model):
         self._report_problems(problems)
         return lines.filtered(lambda line: line.id not in todo)
 
-    def _query_transaction_id(self, line_ids, clearing):
+    def _query_transaction_id(self, line_ids, clearing, direction=None):
+        """``direction``: the payments' type to look for (default: the line's own direction)."""
         self.env.cr.execute(
             f"""
             WITH cand AS ({_CANDIDATE_PAYMENTS}),
@@ -208,13 +262,13 @@ class RetailSettlementLine(models.Model):
               JOIN cand ON cand.id = keys.payment_id
              WHERE l.id = ANY(%(lines)s)
                AND cand.company_id = l.company_id
-               AND cand.payment_type = {_LINE_DIRECTION}
+               AND cand.payment_type = {"%(direction)s" if direction else _LINE_DIRECTION}
             """,
-            {"lines": line_ids, "clearing": clearing},
+            {"lines": line_ids, "clearing": clearing, "direction": direction},
         )
         return self.env.cr.fetchall()
 
-    def _query_order_reference(self, line_ids, clearing):
+    def _query_order_reference(self, line_ids, clearing, direction=None):
         self.env.cr.execute(
             f"""
             WITH cand AS ({_CANDIDATE_PAYMENTS}),
@@ -238,9 +292,9 @@ class RetailSettlementLine(models.Model):
               JOIN pkeys ON pkeys.key = refs.ref
               JOIN cand ON cand.id = pkeys.payment_id
              WHERE cand.company_id = l.company_id
-               AND cand.payment_type = {_LINE_DIRECTION}
+               AND cand.payment_type = {"%(direction)s" if direction else _LINE_DIRECTION}
             """,
-            {"lines": line_ids, "clearing": clearing},
+            {"lines": line_ids, "clearing": clearing, "direction": direction},
         )
         return self.env.cr.fetchall()
 

@@ -10,7 +10,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.retail_connector_shopify.tests.common import ShopifyCase
 from odoo.addons.retail_connector_shopify.tests.test_order_import import OrderImportMixin
 
-from ..lib.shopify_payouts import fetch_settlements, settlement_from_graphql
+from ..lib.shopify_payouts import DISPUTE_DOCUMENT, fetch_settlements, settlement_from_graphql
 
 
 @tagged("post_install", "-at_install")
@@ -28,6 +28,9 @@ class TestShopifyPayouts(OrderImportMixin, ShopifyCase):
         cls.fee_account = account.create({"name": "Shopify fees", "code": "626951", "account_type": "expense"})
         cls.adjustment_account = account.create(
             {"name": "Shopify differences", "code": "658951", "account_type": "expense"}
+        )
+        cls.chargeback_account = account.create(
+            {"name": "Shopify chargebacks", "code": "658952", "account_type": "expense"}
         )
         journal = cls.journal_by_gateway.get("shopify_payments")
         if not journal:
@@ -53,6 +56,7 @@ class TestShopifyPayouts(OrderImportMixin, ShopifyCase):
                 "clearing_account_id": cls.clearing.id,
                 "fee_account_id": cls.fee_account.id,
                 "adjustment_account_id": cls.adjustment_account.id,
+                "chargeback_account_id": cls.chargeback_account.id,
                 "journal_id": cls.env["account.journal"]
                 .search([("type", "=", "general"), ("company_id", "=", cls.company.id)], limit=1)
                 .id,
@@ -66,6 +70,7 @@ class TestShopifyPayouts(OrderImportMixin, ShopifyCase):
         # the sandbox lives for the class, the database for the test: forget earlier payouts
         with self.sandbox.lock:
             self.sandbox.state["payouts"] = []
+            self.sandbox.state["disputes"] = []
 
     # ------------------------------------------------------------------
     def paid_orders(self, count=2):
@@ -215,3 +220,163 @@ class TestShopifyPayouts(OrderImportMixin, ShopifyCase):
         self.assertEqual([row.type for row in fetched.rows], ["charge", "payout"])
         self.assertEqual(fetched.net, self.sandbox.payout_net(payout))
         self.assertEqual(fetch_settlements(self.client, known_ids=[payout["id"]]), [])
+
+    # ------------------------------------------------------------------ disputes
+    def charge_of(self, order):
+        return next(tx for tx in order["transactions"] if tx["kind"] in ("SALE", "CAPTURE"))
+
+    def paid_out(self, count=1):
+        """Paid orders whose first payout is imported, posted and reconciled with the bank."""
+        orders = self.paid_orders(count)
+        payout = self.sandbox.create_payout(order_ids=[order["id"] for order, _b in orders])
+        self.deposit(payout)
+        settlement = self.fetch()
+        settlement.action_post()
+        self.assertEqual(settlement.state, "reconciled")
+        return orders, settlement
+
+    def deposit(self, payout):
+        """The bank statement line of a payout (negative when Shopify debits the bank)."""
+        return self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": fields.Date.context_today(self.env.user),
+                "amount": float(self.sandbox.payout_net(payout)),
+                "payment_ref": f"SHOPIFY {payout['id']}",
+            }
+        )
+
+    def dispute_exceptions(self):
+        return self.env["retail.exception"].search(
+            [("backend_id", "=", self.backend.id), ("type_code", "=", "settlement_dispute_open")]
+        )
+
+    def test_sandbox_dispute_withdrawn_by_the_next_payout(self):
+        [(order, _binding)] = self.paid_orders(1)
+        charge = self.charge_of(order)
+        self.sandbox.create_payout(order_ids=[order["id"]])
+        dispute = self.sandbox.open_dispute(order["id"], evidence_due_by="2026-12-24")
+        self.assertEqual((dispute["status"], dispute["transaction_id"]), ("NEEDS_RESPONSE", charge["id"]))
+        payout = self.sandbox.create_payout(order_ids=[order["id"]])
+        [withdrawal, transfer] = payout["transactions"]
+        amount = Decimal(charge["amount"])
+        self.assertEqual(withdrawal["type"], "DISPUTE_WITHDRAWAL")
+        self.assertEqual(withdrawal["source_type"], "DISPUTE")
+        self.assertEqual(withdrawal["source_id"], dispute["id"])
+        self.assertEqual(withdrawal["source_order_transaction_id"], charge["id"])
+        self.assertEqual(
+            (Decimal(withdrawal["amount"]), Decimal(withdrawal["fee"]), Decimal(withdrawal["net"])),
+            (-amount, Decimal("15.00"), -amount - Decimal("15.00")),
+        )
+        self.assertEqual(Decimal(transfer["amount"]), amount + Decimal("15.00"))
+        self.assertEqual(self.sandbox.payout_net(payout), -amount - Decimal("15.00"), "Shopify debits the bank")
+        self.assertEqual(self.sandbox.create_payout(order_ids=[order["id"]])["transactions"][0]["type"], "TRANSFER")
+        # the dispute is served over GraphQL as Shopify serves it
+        data = self.client.execute(DISPUTE_DOCUMENT, {"id": f"gid://shopify/ShopifyPaymentsDispute/{dispute['id']}"})
+        self.assertEqual(data["dispute"]["status"], "NEEDS_RESPONSE")
+        self.assertEqual(data["dispute"]["evidenceDueBy"], "2026-12-24")
+        self.assertEqual(data["dispute"]["order"]["name"], order["name"])
+        # and parsed into a chargeback row that carries the dispute's status and deadline
+        [_first, second, _third] = sorted(fetch_settlements(self.client, known_ids=[]), key=lambda s: s.external_id)
+        [row, _payout_row] = second.rows
+        self.assertEqual((row.type, row.gross, row.fee, row.net), ("chargeback", -amount, Decimal("-15.00"), row.net))
+        self.assertEqual(row.net, -amount - Decimal("15.00"))
+        self.assertEqual((row.status, row.dispute_due_date), ("needs_response", fields.Date.to_date("2026-12-24")))
+        self.assertEqual((row.transaction_id, row.order_reference), (charge["id"], order["name"]))
+        self.assertIn("fraudulent", row.description)
+        # won: the next payout gives the amount back (the fee stays taken)
+        self.sandbox.close_dispute(dispute["id"], "WON")
+        [reversal, _transfer] = self.sandbox.create_payout(order_ids=[order["id"]])["transactions"]
+        self.assertEqual((reversal["type"], Decimal(reversal["net"])), ("DISPUTE_REVERSAL", amount))
+
+    def test_sandbox_dispute_needs_a_shopify_payments_charge(self):
+        [(order, _binding)] = self.paid_orders(1)
+        with self.assertRaisesRegex(ValueError, "at most"):
+            self.sandbox.open_dispute(order["id"], amount=Decimal(self.charge_of(order)["amount"]) + 1)
+        with self.sandbox.lock:
+            self.charge_of(order)["gateway"] = "manual"
+        with self.assertRaisesRegex(ValueError, "no Shopify Payments charge"):
+            self.sandbox.open_dispute(order["id"])
+
+    def test_chargeback_booked_against_the_disputed_payment(self):
+        [(order, binding)], first = self.paid_out(1)
+        payment = self.payments_of(binding)
+        charge_line = first.line_ids.filtered(lambda line: line.type == "charge")
+        self.assertEqual(charge_line.payment_id, payment)
+        amount = payment.amount
+        dispute = self.sandbox.open_dispute(order["id"], evidence_due_by="2026-12-24")
+        payout = self.sandbox.create_payout(order_ids=[order["id"]])
+        st_line = self.deposit(payout)
+        self.assertAlmostEqual(st_line.amount, -(amount + 15.0))
+        second = self.fetch() - first
+        self.assertEqual(second.external_id, payout["id"])
+        self.assertEqual(second.state, "matched")
+        chargeback = second.line_ids.filtered(lambda line: line.type == "chargeback")
+        self.assertEqual(len(chargeback), 1)
+        self.assertEqual((chargeback.gross, chargeback.fee, chargeback.net), (-amount, -15.0, -(amount + 15.0)))
+        self.assertEqual(chargeback.match_state, "matched")
+        self.assertEqual(chargeback.match_rule, "transaction_id")
+        self.assertEqual(chargeback.payment_id, payment, "the chargeback names the payment it takes back")
+        self.assertEqual(chargeback.dispute_due_date, fields.Date.to_date("2026-12-24"))
+        self.assertEqual(chargeback.provider_status, "needs_response")
+        self.assertEqual(charge_line.match_state, "matched", "the charge stays paid out")
+        # the accountant is told what to do, and by when
+        [exception] = self.dispute_exceptions()
+        self.assertEqual(exception.state, "new")
+        self.assertEqual(exception.severity, "critical")
+        self.assertIn("2026-12-24", exception.message)
+        self.assertIn(order["name"], exception.message)
+        self.assertIn(payment.name, exception.message)
+        # posted: amount to chargebacks (with the customer), fee to fees, net out of the bank; no plug line
+        second.action_post()
+        self.assertEqual(second.state, "reconciled")
+        self.assertEqual(second.statement_line_id, st_line)
+        self.assertTrue(st_line.is_reconciled)
+        lines = second.move_id.line_ids
+        by_account = {aml.account_id: aml for aml in lines}
+        self.assertEqual(
+            set(by_account),
+            {self.chargeback_account, self.fee_account, self.provider._bank_outstanding_account()},
+        )
+        self.assertAlmostEqual(by_account[self.chargeback_account].debit, amount)
+        self.assertEqual(by_account[self.chargeback_account].partner_id, payment.partner_id)
+        self.assertIn(order["name"], by_account[self.chargeback_account].name)
+        self.assertAlmostEqual(by_account[self.fee_account].debit, 15.0)
+        self.assertAlmostEqual(by_account[self.provider._bank_outstanding_account()].credit, amount + 15.0)
+        self.assertEqual(self.clearing_balance(first.move_id | second.move_id | payment.move_id), 0.0)
+        self.assertFalse(self.env["retail.settlement.line"]._report_payouts_missing(self.provider))
+        self.assertEqual(exception.state, "new", "the dispute stays open until the bank decides")
+        # won: the amount comes back, the dispute closes, chargebacks net to the fee only
+        self.sandbox.close_dispute(dispute["id"], "WON")
+        self.deposit(self.sandbox.create_payout(order_ids=[order["id"]]))
+        third = self.fetch() - first - second
+        reversal = third.line_ids.filtered(lambda line: line.type == "dispute_reversal")
+        self.assertEqual((reversal.gross, reversal.payment_id), (amount, payment))
+        self.assertEqual(exception.state, "resolved")
+        self.assertIn("won", exception.resolution_note)
+        third.action_post()
+        chargebacks = self.env["account.move.line"].search(
+            [("account_id", "=", self.chargeback_account.id), ("parent_state", "=", "posted")]
+        )
+        self.assertAlmostEqual(sum(chargebacks.mapped("balance")), 0.0)
+
+    def test_charge_and_its_chargeback_in_one_payout(self):
+        [(order, binding)] = self.paid_orders(1)
+        payment = self.payments_of(binding)
+        self.sandbox.open_dispute(order["id"], amount="10.00")
+        payout = self.sandbox.create_payout(order_ids=[order["id"]])
+        st_line = self.deposit(payout)
+        settlement = self.fetch()
+        charge = settlement.line_ids.filtered(lambda line: line.type == "charge")
+        chargeback = settlement.line_ids.filtered(lambda line: line.type == "chargeback")
+        self.assertEqual(charge.payment_id, payment, "a chargeback of the payment is no duplicate payout")
+        self.assertEqual(chargeback.payment_id, payment)
+        self.assertEqual(chargeback.gross, -10.0)
+        self.assertEqual(chargeback.amount_difference, 0.0, "a partial chargeback is no difference to resolve")
+        self.assertEqual(settlement.state, "matched")
+        settlement.action_post()
+        self.assertEqual(settlement.state, "reconciled")
+        self.assertTrue(st_line.is_reconciled)
+        self.assertEqual(self.clearing_balance(settlement.move_id | payment.move_id), 0.0)
+        self.assertFalse(settlement.move_id.line_ids.filtered(lambda aml: aml.account_id == self.adjustment_account))
+        self.assertEqual(len(self.dispute_exceptions()), 1)
