@@ -194,13 +194,16 @@ def pause_catch_up(error, newest, cursor=None):
     return CatchUpPaused(newest, _clamp(seconds), str(error), cursor)
 
 
-def catch_up(pages, import_one):
+def catch_up(pages, import_one, end_page=None):
     """Import ``pages`` of records with ``import_one(record) -> its 'updated at'``.
 
     ``pages`` yields ``(records, next_cursor)`` (lazily: fetching a page may
-    fail too). Returns the newest 'updated at'. A throttled or transient error
-    half-way raises :class:`CatchUpPaused` with the progress and the cursor
-    after the last complete page; any other error goes up unchanged.
+    fail too). ``end_page(last)``, when given, finishes what ``import_one``
+    left for a batch: after each page (``last`` False), and with ``last`` True
+    once the pages are done or before pausing half-way.
+    Returns the newest 'updated at'. A throttled or transient error half-way
+    raises :class:`CatchUpPaused` with the progress and the cursor after the
+    last complete page; any other error goes up unchanged.
     """
     newest = cursor = None
     try:
@@ -209,12 +212,18 @@ def catch_up(pages, import_one):
                 updated_at = import_one(record)
                 if updated_at and (newest is None or updated_at > newest):
                     newest = updated_at
+            if end_page:
+                end_page(False)
             cursor = next_cursor
     except (ChannelError, RetryableJobError) as error:
         paused = pause_catch_up(error, newest, cursor)
         if paused is None:
             raise
+        if end_page:
+            end_page(True)
         raise paused from error
+    if end_page:
+        end_page(True)
     return newest
 
 

@@ -11,9 +11,12 @@ total, and payments in - payments out = what Shopify holds.
 import logging
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import float_round
 
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_connector_base.lib.retry import PermanentError, catch_up
 
 from ..lib import normalize
@@ -29,6 +32,8 @@ CONFIRM_STATUSES = ("paid", "partially_paid", "partially_refunded")
 INVOICE_STATUSES = ("paid", "partially_refunded")
 RISKY = ("investigate", "cancel")
 SKIPPED_FULFILLMENT = ("fulfilled", "partially_fulfilled")
+#: orders whose accounting a catch-up books together
+BOOKING_BATCH = 100
 
 
 class UnknownSku(PermanentError):
@@ -149,9 +154,14 @@ class ShopifyOrderBinding(models.Model):
     # Entry points
     # ------------------------------------------------------------------
     @api.model
-    def _import_order(self, backend, order, client=None):
+    def _import_order(self, backend, order, client=None, deferred=None):
         """Import one canonical order (all or nothing); return its binding (empty if
-        skipped before ever being imported, or failed)."""
+        skipped before ever being imported, or failed).
+
+        With ``deferred`` (a list), the order's accounting (payments, confirmation,
+        invoice, reconciliation) and its refunds are not done here but appended to
+        it, for :meth:`_book_deferred` to do a whole page of orders in one batch.
+        """
         # Imported documents get no per-field tracking messages: the order's
         # chatter says where it came from; tracking would double the work.
         self = self.with_context(**IMPORT_CONTEXT)  # noqa: PLW0642
@@ -187,10 +197,42 @@ class ShopifyOrderBinding(models.Model):
                     run.skip("Unchanged or older than what is imported.")
                 else:
                     binding._after_import(backend, order, created)
+                    if deferred is None:
+                        self._book_orders(backend, [(binding, order)])
                     run.message = f"{binding.odoo_id.name} ({binding.odoo_id.state})"
-        for refund in new_refunds if result else []:
-            refunds_model._import_refund(backend, refund)
+                if deferred is not None:
+                    deferred.append((binding, order, new_refunds, outcome != "skipped"))
+        if deferred is None:
+            for refund in new_refunds if result else []:
+                refunds_model._import_refund(backend, refund)
         return result
+
+    @api.model
+    def _book_deferred(self, backend, deferred):
+        """Do the accounting of orders imported with ``deferred``, in one batch, then
+        book their refunds. Should the batch fail, each order is booked on its own so
+        that one bad order is reported alone (and imported again next time)."""
+        # an order seen twice (updated while paging) is booked once, as last seen
+        entries = list({binding.id: (binding, order) for binding, order, __, book in deferred if book}.values())
+        if entries:
+            try:
+                with self.env.cr.savepoint():
+                    self._book_orders(backend, entries)
+            except (RetryableJobError, psycopg2.OperationalError):
+                raise
+            except Exception:  # pylint: disable=broad-except
+                _logger.info("Booking %s orders at once failed: booking them one by one.", len(entries))
+                log = self.env["retail.sync.log"]
+                for binding, order in entries:
+                    with log._track(backend, "import", "order", external_id=order["id"]) as run:
+                        run.record = binding.odoo_id
+                        self._book_orders(backend, [(binding, order)])
+                    if run.result == "failed":
+                        binding.payload_digest = False  # not "unchanged": the next import books it
+        refunds_model = self.env["shopify.refund.binding"]
+        for __, __, new_refunds, __ in deferred:
+            for refund in new_refunds:
+                refunds_model._import_refund(backend, refund)
 
     @api.model
     def _import_order_webhook(self, backend, event):
@@ -236,12 +278,22 @@ class ShopifyOrderBinding(models.Model):
         client = backend._shopify_client()
         query = f"updated_at:>='{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'" if since else None
 
+        deferred = []
+
         def import_one(node):
             order = self._complete_order(client, node)
-            self._import_order(backend, order, client=client)
+            self._import_order(backend, order, client=client, deferred=deferred)
             return order["updated_at"]
 
-        return catch_up(client.pages("orders", {"query": query, "after": cursor}, ("orders",)), import_one)
+        def end_page(last):
+            # Order pages are small (their cost caps them): accounting is booked per
+            # BOOKING_BATCH orders, the size at which Odoo's batched writes pay off.
+            if deferred and (last or len(deferred) >= BOOKING_BATCH):
+                self._book_deferred(backend, deferred)
+                deferred.clear()
+
+        pages = client.pages("orders", {"query": query, "after": cursor}, ("orders",))
+        return catch_up(pages, import_one, end_page=end_page)
 
     # ------------------------------------------------------------------
     # Rules
@@ -544,8 +596,9 @@ class ShopifyOrderBinding(models.Model):
     # After the order is bound: payments, confirmation, invoice, cancellation
     # ------------------------------------------------------------------
     def _after_import(self, backend, order, created):
+        """What one imported order needs before its accounting: Shopify's state on the
+        binding, a check that its payments can be booked, cancellation, risk hold."""
         self.ensure_one()
-        sale = self.odoo_id
         self.write(
             {
                 "shopify_name": order["name"],
@@ -559,27 +612,80 @@ class ShopifyOrderBinding(models.Model):
                 "taxes_included": order["taxes_included"],
             }
         )
-        payments_model = self.env["shopify.payment.binding"]
-        payments_model._sync_transactions(backend, self, order["transactions"])
+        self.env["shopify.payment.binding"]._check_transactions(backend, self, order["transactions"])
         if order["cancelled_at"]:
             self._apply_cancellation(backend, order)
-            return
-        status = order["financial_status"]
-        if sale.state in ("draft", "sent") and backend.shopify_auto_confirm_paid and status in CONFIRM_STATUSES:
-            if order["risk"] in RISKY and backend.shopify_hold_risky_orders:
-                self._hold_risky(backend, order)
-            else:
-                sale.action_confirm()
-        if sale.state == "sale" and status in INVOICE_STATUSES and backend.shopify_invoice_policy != "none":
-            self._invoice(backend)
-        self._reconcile_all()
+        elif (
+            self.odoo_id.state in ("draft", "sent")
+            and self._wants_confirmation(backend, order)
+            and self._is_held(backend, order)
+        ):
+            self._hold_risky(backend, order)
 
-    def _reconcile_all(self):
-        """Reconcile the order's payments (in and out) with its posted invoices and credit notes."""
+    @api.model
+    def _wants_confirmation(self, backend, order):
+        return backend.shopify_auto_confirm_paid and order["financial_status"] in CONFIRM_STATUSES
+
+    @api.model
+    def _is_held(self, backend, order):
+        return order["risk"] in RISKY and backend.shopify_hold_risky_orders
+
+    @api.model
+    def _book_orders(self, backend, entries):
+        """The accounting of imported orders (``[(binding, canonical order)]``), batched:
+        payments booked, paid orders confirmed and invoiced, payments reconciled."""
+        payments_model = self.env["shopify.payment.binding"]
+        payments_model._book_transactions(backend, [(binding, order["transactions"]) for binding, order in entries])
+        live = [(binding, order) for binding, order in entries if not order["cancelled_at"]]
+        to_confirm = self.env["sale.order"].union(
+            *(
+                binding.odoo_id
+                for binding, order in live
+                if binding.odoo_id.state in ("draft", "sent")
+                and self._wants_confirmation(backend, order)
+                and not self._is_held(backend, order)
+            )
+        )
+        if to_confirm:
+            to_confirm.action_confirm()
+        if backend.shopify_invoice_policy != "none":
+            to_invoice = self.env["sale.order"].union(
+                *(
+                    binding.odoo_id
+                    for binding, order in live
+                    if order["financial_status"] in INVOICE_STATUSES and binding._needs_invoice()
+                )
+            )
+            if to_invoice:
+                invoices = to_invoice._create_invoices(grouped=True)
+                if backend.shopify_invoice_policy == "posted":
+                    invoices.with_context(shopify_no_push=True).action_post()
+        plan = []
+        for binding, __ in live:
+            plan += binding._reconcile_plan()
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
+
+    def _needs_invoice(self):
+        sale = self.odoo_id
+        return (
+            sale.state == "sale"
+            and not sale.invoice_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state != "cancel")
+            and any(line.qty_to_invoice > 0 for line in sale.order_line)
+        )
+
+    def _reconcile_plan(self):
+        """The order's payments (in and out) with its posted invoices and credit notes."""
         self.ensure_one()
         moves = self.odoo_id.invoice_ids | self.refund_binding_ids.odoo_id
         moves = moves.filtered(lambda m: m.move_type in ("out_invoice", "out_refund") and m.state == "posted")
-        self.env["shopify.payment.binding"]._reconcile(self.payment_binding_ids.odoo_id, moves)
+        return self.env["shopify.payment.binding"]._reconcile_plan(self.payment_binding_ids.odoo_id, moves)
+
+    def _reconcile_all(self):
+        """Reconcile the order's payments (in and out) with its posted invoices and credit notes."""
+        plan = self._reconcile_plan()
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
 
     def _hold_risky(self, backend, order):
         sale = self.odoo_id
@@ -599,16 +705,6 @@ class ShopifyOrderBinding(models.Model):
             record=sale,
             external_id=order["id"],
         )
-
-    def _invoice(self, backend):
-        sale = self.odoo_id
-        if sale.invoice_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state != "cancel"):
-            return
-        if not any(line.qty_to_invoice > 0 for line in sale.order_line):
-            return
-        invoice = sale._create_invoices()
-        if backend.shopify_invoice_policy == "posted":
-            invoice.with_context(shopify_no_push=True).action_post()
 
     def _apply_cancellation(self, backend, order):
         sale = self.odoo_id

@@ -30,91 +30,128 @@ class ShopifyPaymentBinding(models.Model):
 
     @api.model
     def _sync_transactions(self, backend, order_binding, transactions):
-        """Book every successful money transaction not booked yet; return the new payments.
+        """Book every successful money transaction of one order not booked yet; return the new payments."""
+        return self._book_transactions(backend, [(order_binding, transactions)])
+
+    @api.model
+    def _new_transactions(self, backend, transactions):
+        """The money-moving, successful transactions not booked yet, with their direction.
 
         The transaction id is the binding key: a transaction seen on the order and
         again on a refund (or in a replayed webhook) is booked once.
         """
-        payments = self.env["account.payment"]
+        new = []
         for tx in transactions:
             direction = PAYMENT_KINDS.get(tx["kind"])
-            if not direction or tx["status"] != "success" or not tx["amount"]:
-                continue
-            if self._lookup(backend, tx["id"]):
-                continue
-            payments |= self._book_transaction(backend, order_binding, tx, direction)
-        return payments
+            if direction and tx["status"] == "success" and tx["amount"] and not self._lookup(backend, tx["id"]):
+                new.append((tx, direction))
+        return new
 
     @api.model
-    def _book_transaction(self, backend, order_binding, tx, direction):
+    def _journal(self, backend, order_binding, tx):
         journal = self.env["shopify.gateway.map"]._find(backend, tx["gateway"])
         if not journal:
             raise MappingMissing(
                 f"No journal is mapped to the Shopify payment gateway {tx['gateway']!r} "
                 f"(transaction {tx['id']} of order {order_binding.shopify_name}): add it under Payment Gateways."
             )
-        order = order_binding.odoo_id
-        currency = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("name", "=", tx.get("currency") or order_binding.shopify_currency)], limit=1)
-        )
-        payment = (
-            self.env["account.payment"]
-            .with_context(force_payment_move=True)
-            .create(
-                {
+        return journal
+
+    @api.model
+    def _check_transactions(self, backend, order_binding, transactions):
+        """Raise before anything is booked when a new transaction's gateway has no journal."""
+        for tx, __ in self._new_transactions(backend, transactions):
+            self._journal(backend, order_binding, tx)
+
+    @api.model
+    def _book_transactions(self, backend, orders_transactions):
+        """Book the new transactions of several orders (``[(order binding, transactions)]``)
+        as payments: created and posted in one batch; return the payments."""
+        currencies = {}
+        todo = []  # (order binding, transaction, payment values)
+        seen = set()
+        for order_binding, transactions in orders_transactions:
+            order = order_binding.odoo_id
+            for tx, direction in self._new_transactions(backend, transactions):
+                if tx["id"] in seen:
+                    continue
+                seen.add(tx["id"])
+                code = tx.get("currency") or order_binding.shopify_currency
+                if code not in currencies:
+                    currencies[code] = (
+                        self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
+                    )
+                values = {
                     "payment_type": direction,
                     "partner_type": "customer",
                     "partner_id": order.partner_id.commercial_partner_id.id,
                     "amount": float(abs(tx["amount"])),
-                    "currency_id": (currency or order.currency_id).id,
-                    "journal_id": journal.id,
+                    "currency_id": (currencies[code] or order.currency_id).id,
+                    "journal_id": self._journal(backend, order_binding, tx).id,
                     "company_id": order.company_id.id,
                     "date": (tx["processed_at"] or fields.Datetime.now()).date(),
                     "memo": f"{order_binding.shopify_name or order.name} {tx['kind']} {tx['id']}",
                     "payment_reference": tx.get("authorization") or tx.get("payment_id") or tx["id"],
                 }
-            )
+                todo.append((order_binding, tx, values))
+        if not todo:
+            return self.env["account.payment"]
+        payments = (
+            self.env["account.payment"].with_context(force_payment_move=True).create([vals for *__, vals in todo])
         )
-        # force_payment_move puts the chart's default outstanding account: the journal's own
-        # (e.g. a payment provider's clearing account) wins when it has one
-        line_account = payment.payment_method_line_id.payment_account_id
-        if line_account and payment.outstanding_account_id != line_account:
-            payment.outstanding_account_id = line_account
-        payment.action_post()
+        for payment in payments:
+            # force_payment_move puts the chart's default outstanding account: the journal's own
+            # (e.g. a payment provider's clearing account) wins when it has one
+            line_account = payment.payment_method_line_id.payment_account_id
+            if line_account and payment.outstanding_account_id != line_account:
+                payment.outstanding_account_id = line_account
+        payments.action_post()
+        now = fields.Datetime.now()
         self.create(
-            {
-                "backend_id": backend.id,
-                "external_id": tx["id"],
-                "odoo_id": payment.id,
-                "order_binding_id": order_binding.id,
-                "gateway": tx["gateway"],
-                "kind": tx["kind"],
-                "authorization": tx.get("authorization"),
-                "payment_reference": tx.get("payment_id"),
-                "amount": float(tx["amount"]),
-                "amount_presentment": float(tx["amount_presentment"] or 0.0),
-                "presentment_currency": tx.get("presentment_currency"),
-                "external_updated_at": tx["processed_at"],
-                "last_synced_at": fields.Datetime.now(),
-            }
+            [
+                {
+                    "backend_id": backend.id,
+                    "external_id": tx["id"],
+                    "odoo_id": payment.id,
+                    "order_binding_id": order_binding.id,
+                    "gateway": tx["gateway"],
+                    "kind": tx["kind"],
+                    "authorization": tx.get("authorization"),
+                    "payment_reference": tx.get("payment_id"),
+                    "amount": float(tx["amount"]),
+                    "amount_presentment": float(tx["amount_presentment"] or 0.0),
+                    "presentment_currency": tx.get("presentment_currency"),
+                    "external_updated_at": tx["processed_at"],
+                    "last_synced_at": now,
+                }
+                for (order_binding, tx, __), payment in zip(todo, payments, strict=True)
+            ]
         )
-        return payment
+        return payments
 
     @api.model
     def _reconcile(self, payments, moves):
         """Reconcile posted payments with posted invoices / credit notes (receivable lines)."""
+        plan = self._reconcile_plan(payments, moves)
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
+
+    @api.model
+    def _reconcile_plan(self, payments, moves):
+        """The groups of receivable lines to reconcile together (one per account
+        holding both debits and credits), for Odoo's batched ``_reconcile_plan``."""
         moves = moves.filtered(lambda m: m.state == "posted")
         payments = payments.filtered(lambda p: p.move_id and p.move_id.state == "posted")
         if not moves or not payments:
-            return
+            return []
         lines = (payments.move_id.line_ids | moves.line_ids).filtered(
             lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         )
+        plan = []
         for account in lines.account_id:
             account_lines = lines.filtered(lambda line, a=account: line.account_id == a)
             if account_lines.filtered(lambda line: line.balance > 0) and account_lines.filtered(
                 lambda line: line.balance < 0
             ):
-                account_lines.reconcile()
+                plan.append(account_lines)
+        return plan

@@ -3,10 +3,14 @@ import math
 import re
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import api, fields, models
 
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_connector_base.lib.digest import payload_digest
 from odoo.addons.retail_connector_base.lib.retry import UserInputError
+from odoo.addons.retail_connector_base.models.retail_binding_mixin import LOCKED_RETRY_SECONDS
 
 from ..lib import normalize
 from ..lib.versions import document_for, requires_idempotency, uses_change_from_quantity
@@ -60,7 +64,19 @@ class ShopifyStockLevel(models.Model):
         if level:
             level.write(values)
             return level
-        return self.create(dict(values, binding_id=binding.id, location_map_id=location_map.id))
+        return self._create_levels([dict(values, binding_id=binding.id, location_map_id=location_map.id)])
+
+    @api.model
+    def _create_levels(self, vals_list):
+        """Create levels; when another job (an inventory webhook, an export) created one of them
+        after this transaction began, retry the job, which then sees it, instead of failing it."""
+        try:
+            with self.env.cr.savepoint():
+                return self.create(vals_list)
+        except psycopg2.errors.UniqueViolation as exc:
+            raise RetryableJobError(
+                "a Shopify stock level was recorded concurrently by another job", seconds=LOCKED_RETRY_SECONDS
+            ) from exc
 
     @api.model
     def _odoo_quantities(self, backend, bindings, location):
@@ -138,7 +154,7 @@ class ShopifyStockLevel(models.Model):
         for quantity, level_ids in known_by_quantity.items():
             sent = {"last_sent_qty": quantity, "last_sent_at": now, "shopify_available": quantity}
             self.browse(level_ids).write(sent)
-        self.create(new_levels)
+        self._create_levels(new_levels)
         return calls
 
     @api.model
