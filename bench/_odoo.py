@@ -27,7 +27,10 @@ def free_port():
 
 
 def odoo_conf(path, db, port, workers, extra=""):
-    """Write a server configuration for ``db`` only, listening on 127.0.0.1:``port``."""
+    """Write a server configuration for ``db`` only, listening on 127.0.0.1:``port``.
+
+    ``db_name`` without ``dbfilter``, as the README advises for a one-database
+    server: with a filter Odoo lists PostgreSQL's databases on every request."""
     import odoo.addons
 
     addons = [p for p in odoo.addons.__path__ if os.path.isdir(p)]
@@ -35,7 +38,7 @@ def odoo_conf(path, db, port, workers, extra=""):
     path.write_text(
         "[options]\n"
         f"addons_path = {','.join(addons)}\n"
-        f"db_name = {db}\ndbfilter = ^{db}$\nhttp_interface = 127.0.0.1\nhttp_port = {port}\n"
+        f"db_name = {db}\nhttp_interface = 127.0.0.1\nhttp_port = {port}\n"
         f"workers = {workers}\nmax_cron_threads = 0\nlist_db = False\nlog_level = warn\n{extra}"
     )
 

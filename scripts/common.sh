@@ -54,11 +54,12 @@ odoo_addons_path() {
 
 write_odoo_conf() {  # $1 = file, $2 = database, $3 = extra addons folders (comma separated, may be empty)
     local extra=${3:+,$3}
+    # db_name without dbfilter: Odoo then serves that database without listing
+    # PostgreSQL's databases on every request (a connection and a query each).
     cat >"$1" <<CONF
 [options]
 addons_path = $(odoo_addons_path),$ROOT/addons$extra
 db_name = $2
-dbfilter = ^$2\$
 http_interface = 127.0.0.1
 list_db = False
 max_cron_threads = 0

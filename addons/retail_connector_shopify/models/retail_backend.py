@@ -45,6 +45,7 @@ WEBHOOK_TOPICS = (
 REQUIRED_SCOPES = (
     "read_orders",
     "write_orders",
+    "read_customers",
     "read_products",
     "read_inventory",
     "write_inventory",

@@ -27,6 +27,7 @@ GATEWAYS = ("shopify_payments", "paypal", "manual")
 ACCESS_SCOPES = (
     "read_orders",
     "write_orders",
+    "read_customers",
     "read_products",
     "read_inventory",
     "write_inventory",
