@@ -493,6 +493,7 @@ class RetailBackend(models.Model):
         orders = self.env["shopify.order.binding"]
         client = self._shopify_client()
         imported = not_imported = 0
+        deferred = []  # the chunk's accounting is booked at once, after its orders
         for node in nodes:
             try:
                 order = normalize.order_from_graphql(node)
@@ -501,10 +502,11 @@ class RetailBackend(models.Model):
                     raise error
                 not_imported += 1
                 continue
-            if orders._import_order(self, order, client=client):
+            if orders._import_order(self, order, client=client, deferred=deferred):
                 imported += 1
             else:
                 not_imported += 1
+        orders._book_deferred(self, deferred)
         return f"{imported} orders imported, {not_imported} skipped or failed"
 
 
