@@ -4,7 +4,7 @@ Channel clients classify what happened on the wire with :func:`classify_http`,
 :func:`classify_graphql` or :func:`classify_exception`; :func:`to_job_error`
 turns the classification into what queue_job understands. A throttled or
 transient failure becomes ``RetryableJobError`` with the computed delay, so a
-worker never sleeps waiting for a remote API (at most ``MAX_INLINE_WAIT``).
+worker never sleeps waiting for a remote API.
 """
 
 import math
@@ -15,8 +15,6 @@ import requests
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-#: longest a worker may wait in-process before retrying (seconds)
-MAX_INLINE_WAIT = 1.0
 #: delay for transient failures when the remote gives no hint (seconds)
 DEFAULT_TRANSIENT_DELAY = 30
 #: cap for any computed delay (seconds)
@@ -225,19 +223,3 @@ def catch_up(pages, import_one, end_page=None):
     if end_page:
         end_page(True)
     return newest
-
-
-def call_with_policy(func, *args, sleep=time.sleep, **kwargs):
-    """Call ``func``; on a throttle/transient error wait inline at most once
-    and at most ``MAX_INLINE_WAIT`` seconds, otherwise raise the job error."""
-    try:
-        return func(*args, **kwargs)
-    except ChannelError as error:
-        wait = error.retry_after if error.retry_after is not None else DEFAULT_TRANSIENT_DELAY
-        if error.kind in ("throttled", "transient") and wait <= MAX_INLINE_WAIT:
-            sleep(wait)
-            try:
-                return func(*args, **kwargs)
-            except ChannelError as second:
-                raise to_job_error(second) from second
-        raise to_job_error(error) from error

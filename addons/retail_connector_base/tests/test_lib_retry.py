@@ -201,81 +201,6 @@ def test_infinite_retry_after_is_ignored_for_the_default_wait():
     assert retry.to_job_error(error).seconds == 2
 
 
-# --------------------------------------------------------------------------- call_with_policy
-
-
-class FakeSleep:
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, seconds):
-        assert seconds <= retry.MAX_INLINE_WAIT, f"worker slept {seconds} s inline"
-        self.calls.append(seconds)
-
-
-def _flaky(*outcomes):
-    """Function that raises/returns ``outcomes`` in turn and records its calls."""
-    calls = []
-
-    def func(*args, **kwargs):
-        calls.append((args, kwargs))
-        outcome = outcomes[len(calls) - 1]
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-    return func, calls
-
-
-def test_call_with_policy_success_does_not_sleep():
-    sleep = FakeSleep()
-    func, calls = _flaky("ok")
-    assert retry.call_with_policy(func, 1, sleep=sleep, page=2) == "ok"
-    assert calls == [((1,), {"page": 2})]
-    assert sleep.calls == []
-
-
-def test_call_with_policy_short_throttle_waits_inline_once_then_succeeds():
-    sleep = FakeSleep()
-    func, calls = _flaky(retry.ThrottledError("t", retry_after=0.5), {"data": 1})
-    assert retry.call_with_policy(func, sleep=sleep) == {"data": 1}
-    assert sleep.calls == [0.5]
-    assert len(calls) == 2
-
-
-def test_call_with_policy_long_throttle_never_sleeps_and_raises_retryable():
-    sleep = FakeSleep()
-    func, calls = _flaky(retry.ThrottledError("t", retry_after=6.0))
-    with pytest.raises(RetryableJobError) as info:
-        retry.call_with_policy(func, sleep=sleep)
-    assert (info.value.seconds, info.value.ignore_retry) == (6, True)
-    assert isinstance(info.value.__cause__, retry.ThrottledError)
-    assert sleep.calls == []
-    assert len(calls) == 1
-
-
-def test_call_with_policy_waits_at_most_once_then_raises_second_error():
-    sleep = FakeSleep()
-    func, calls = _flaky(retry.TransientError("a", retry_after=1.0), retry.TransientError("b", retry_after=0.3))
-    with pytest.raises(RetryableJobError) as info:
-        retry.call_with_policy(func, sleep=sleep)
-    assert str(info.value) == "b"
-    assert (info.value.seconds, info.value.ignore_retry) == (1, False)
-    assert sleep.calls == [1.0]
-    assert len(calls) == 2
-
-
-def test_call_with_policy_permanent_error_is_raised_unchanged_without_retry():
-    sleep = FakeSleep()
-    error = retry.PermanentError("HTTP 404", status=404)
-    func, calls = _flaky(error)
-    with pytest.raises(retry.PermanentError) as info:
-        retry.call_with_policy(func, sleep=sleep)
-    assert info.value is error
-    assert sleep.calls == []
-    assert len(calls) == 1
-
-
 # --------------------------------------------------------------------------- catch_up
 def _pages(*pages, fail_with=None):
     """(records, next cursor) pages, then ``fail_with`` when fetching the next one."""
@@ -313,3 +238,20 @@ def test_catch_up_job_error_of_a_tracked_record_pauses_too():
 def test_catch_up_permanent_error_goes_up_unchanged():
     with pytest.raises(retry.PermanentError):
         retry.catch_up(_pages(fail_with=retry.PermanentError("bad query")), lambda record: None)
+
+
+def test_catch_up_finishes_each_page_and_the_last_batch_before_pausing():
+    calls = []
+    pages = _pages(([("a", 1)], "p1"), ([("b", 2)], "p2"), fail_with=retry.TransientError("503", retry_after=5))
+    with pytest.raises(retry.CatchUpPaused):
+        retry.catch_up(
+            pages, lambda record: calls.append(record[0]) or record[1], end_page=lambda last: calls.append(last)
+        )
+    # what was imported is finished before the job ends, and marked as the last batch
+    assert calls == ["a", False, "b", False, True]
+
+
+def test_catch_up_finishes_the_last_batch_when_done():
+    calls = []
+    retry.catch_up(_pages(([("a", 1)], None)), lambda record: record[1], end_page=calls.append)
+    assert calls == [False, True]
