@@ -212,6 +212,8 @@ class ShopifyOrderBinding(models.Model):
         """Do the accounting of orders imported with ``deferred``, in one batch, then
         book their refunds. Should the batch fail, each order is booked on its own so
         that one bad order is reported alone (and imported again next time)."""
+        self = self.with_context(**IMPORT_CONTEXT)  # noqa: PLW0642
+        backend = backend.with_context(**IMPORT_CONTEXT)
         # an order seen twice (updated while paging) is booked once, as last seen
         entries = list({binding.id: (binding, order) for binding, order, __, book in deferred if book}.values())
         if entries:
