@@ -30,7 +30,15 @@ class StockMove(models.Model):
         )
         if not bindings:
             return
-        bindings.filtered(lambda b: not b.stock_dirty).write({"stock_dirty": True})
+        # Every row is written, dirty or not (the ORM skips unchanged values, hence SQL): an export
+        # job running meanwhile clears the flags it read, and only a row written here makes
+        # PostgreSQL refuse that (the job is retried and sends this move) instead of the move
+        # never reaching Shopify (seen in bench/soak.py).
+        bindings.flush_recordset(["stock_dirty"])
+        self.env.cr.execute(
+            "UPDATE shopify_product_binding SET stock_dirty = TRUE WHERE id IN %s", (tuple(bindings.ids),)
+        )
+        bindings.invalidate_recordset(["stock_dirty"])
         for backend in bindings.backend_id:
             # The export runs as the superuser, like webhook jobs: whoever
             # validated the transfer may have no connector rights.
