@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.digest import advisory_lock_key, payload_digest
+from ..lib.savepoint import racing_insert
 
 _logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class RetailBindingMixin(models.AbstractModel):
             return binding
         values.update(backend_id=backend.id, external_id=str(external_id))
         try:
-            with self.env.cr.savepoint():
+            with racing_insert(self.env.cr):
                 return self.create(values)
         except psycopg2.errors.UniqueViolation as exc:
             # Another transaction committed the same binding after our snapshot.

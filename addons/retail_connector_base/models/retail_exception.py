@@ -10,6 +10,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.digest import advisory_lock_key
 from ..lib.masking import mask_payload, mask_text
+from ..lib.savepoint import racing_insert
 from .retail_exception_type import SEVERITIES
 
 OPEN_STATES = ("new", "in_progress")
@@ -171,7 +172,7 @@ class RetailException(models.Model):
         if origin:
             values.update(origin_model=origin._name, origin_id=origin.id)
         try:
-            with self.env.cr.savepoint():
+            with racing_insert(self.env.cr):
                 return model.create(values)
         except psycopg2.errors.UniqueViolation as exc:
             raise RetryableJobError(f"exception {key} reported concurrently", seconds=5) from exc

@@ -8,6 +8,8 @@ import psycopg2
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib.savepoint import racing_insert
+
 _logger = logging.getLogger(__name__)
 
 WEBHOOK_CHANNEL = "root.retail.webhook"
@@ -80,7 +82,7 @@ class RetailWebhookEvent(models.Model):
         if existing:
             return existing, False
         try:
-            with self.env.cr.savepoint():
+            with racing_insert(self.env.cr):
                 event = model.create(
                     {
                         "backend_id": backend.id,

@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_connector_base.lib.digest import payload_digest
 from odoo.addons.retail_connector_base.lib.retry import UserInputError
+from odoo.addons.retail_connector_base.lib.savepoint import racing_insert
 from odoo.addons.retail_connector_base.models.retail_binding_mixin import LOCKED_RETRY_SECONDS
 
 from ..lib import normalize
@@ -71,7 +72,7 @@ class ShopifyStockLevel(models.Model):
         """Create levels; when another job (an inventory webhook, an export) created one of them
         after this transaction began, retry the job, which then sees it, instead of failing it."""
         try:
-            with self.env.cr.savepoint():
+            with racing_insert(self.env.cr):
                 return self.create(vals_list)
         except psycopg2.errors.UniqueViolation as exc:
             raise RetryableJobError(

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import psycopg2
+
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.retail_connector_base.lib.savepoint import racing_insert
 
 from .common import RetailCase, customer_payload
 
@@ -109,3 +112,16 @@ class TestInboxProcessing(RetailCase):
         self.assertIn("has no id", failed.message)
         self.assertEqual(failed.exception_id.state, "new")
         self.assertTrue(event.exists())
+
+    def test_a_delivery_stored_meanwhile_is_refused_by_the_key_without_error_log(self):
+        """Two identical deliveries racing: the loser's INSERT hits the unique key. That is
+        expected (the request answers 'duplicate'), so Odoo must not log it as a bad query."""
+        event, __ = self.receive(customer_payload(), delivery="race-1")
+        events = self.env["retail.webhook.event"].sudo()
+        with self.assertNoLogs("odoo.sql_db", level="ERROR"), self.assertRaises(psycopg2.errors.UniqueViolation):
+            with racing_insert(self.env.cr):
+                events.create(
+                    {"backend_id": self.backend.id, "topic": event.topic, "delivery_id": "race-1", "payload_size": 1}
+                )
+        self.assertEqual(events.search_count([("delivery_id", "=", "race-1")]), 1)
+        self.assertEqual(event.state, "queued")
