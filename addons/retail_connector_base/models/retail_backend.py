@@ -194,9 +194,13 @@ class RetailBackend(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_catch_up(self):
-        """Scheduled action: one catch-up job per active backend."""
+        """Scheduled action: one catch-up job per active backend, and the exports
+        whose changes are still waiting (a change that merged into an export job
+        which had already read its data is sent now instead of never)."""
         for backend in self.search([("state", "=", "active")]):
             backend._enqueue_catch_up()
+            for entity in backend._channel_pending_exports():
+                backend._schedule_export(entity)
 
     def _enqueue_catch_up(self):
         self.ensure_one()
@@ -278,6 +282,10 @@ class RetailBackend(models.Model):
         imported, or None. Raise :class:`~..lib.retry.CatchUpPaused` (see
         :func:`~..lib.retry.catch_up`) when throttled half-way."""
         raise UserError(_("The channel %(channel)s cannot catch up %(entity)s.", channel=self.channel, entity=entity))
+
+    def _channel_pending_exports(self):
+        """Entities with changes waiting to be exported (e.g. stock marked dirty)."""
+        return []
 
     def _channel_export(self, entity):
         """Send ``entity`` (e.g. stock levels) to the channel; return a short summary."""

@@ -316,6 +316,18 @@ class RetailBackend(models.Model):
             return self.env["shopify.order.binding"]._catch_up_orders(self, since, cursor)
         return super()._channel_catch_up(entity, since, cursor=cursor)
 
+    def _channel_pending_exports(self):
+        pending = super()._channel_pending_exports()
+        if (
+            self.channel == "shopify"
+            and self.shopify_push_stock
+            and self.env["shopify.product.binding"].search_count(
+                [("backend_id", "=", self.id), ("stock_dirty", "=", True)], limit=1
+            )
+        ):
+            pending.append("stock")
+        return pending
+
     def _channel_export(self, entity):
         if self.channel != "shopify" or entity != "stock":
             return super()._channel_export(entity)

@@ -167,6 +167,21 @@ class TestStockExportConcurrency(StockCase):
         self.assertTrue(binding.stock_dirty)
         self.assertNotEqual(self._row_version(binding), before, "the binding's row was written again")
 
+    def test_change_whose_export_request_was_lost_is_sent_by_the_catch_up_cron(self):
+        """A move whose export request merged into an export job that had already read its
+        data leaves the variant dirty with no job: the catch-up cron queues the export."""
+        binding, main = self.bindings[0], self.maps[0]
+        with trap_jobs():
+            self.set_stock({(binding.odoo_id, main.location_id): 9})  # its export job is dropped here
+        self.assertTrue(binding.stock_dirty)
+        with trap_jobs() as trap:
+            self.env["retail.backend"]._cron_catch_up()
+            exports = [job for job in trap.enqueued_jobs if job.method_name == "_export_job"]
+            self.assertEqual([(job.recordset, job.args) for job in exports], [(self.backend, ("stock",))])
+            trap.perform_enqueued_jobs()
+        self.assertFalse(binding.stock_dirty)
+        self.assertEqual(self.shopify_available(binding, main), 9)
+
     def _row_version(self, binding):
         # every UPDATE makes a new row version, at a new ctid: what concurrent transactions conflict on
         self.env.flush_all()
