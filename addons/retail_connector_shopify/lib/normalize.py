@@ -26,7 +26,8 @@ refund: id, gid, order_id, created_at, updated_at (REST: processed_at, else crea
 variant: id, gid, product_id, product_title, title, sku, barcode, price, inventory_item_id, tracked,
     updated_at, status (the product's, lowercase).
 fulfillment: id, order_id, status, location_id, tracking_number, tracking_company, tracking_url,
-    lines [{line_id,sku,quantity}], created_at, updated_at.
+    lines [{line_id,sku,quantity}], lines_complete (False when GraphQL had more line items than read),
+    created_at, updated_at.
 inventory_level: inventory_item_id, location_id, available (int; None when Shopify sends null), updated_at.
 return: id, gid, name, order_id, status ("requested"|"open"|"declined"|"canceled"|"closed"), decline_reason,
     decline_note, lines [{id,line_id (the order's line item),fulfillment_line_id,sku,quantity,reason (lowercase),
@@ -756,9 +757,53 @@ def fulfillment_from_rest(body):
             }
             for line in body.get("line_items") or []
         ],
+        "lines_complete": True,
         "created_at": _ts(body.get("created_at"), what),
         "updated_at": _ts(body.get("updated_at"), what),
     }
+
+
+@_clear_errors("fulfillment")
+def fulfillments_from_graphql(order_node):
+    """Canonical fulfilments of an ``OrderFulfillments`` order node, oldest first."""
+    _require_dict(order_node, "order")
+    order_id = _require_id(order_node.get("legacyResourceId") or order_node.get("id"), "order")
+    fulfillments = []
+    for node in _nodes(order_node.get("fulfillments")):
+        _require_dict(node, "fulfillment")
+        fulfillment_id = _require_id(node.get("id"), "fulfillment")
+        what = f"fulfillment {fulfillment_id}"
+        tracking = next(iter(_nodes(node.get("trackingInfo"))), None) or {}
+        line_connection = node.get("fulfillmentLineItems")
+        page_info = line_connection.get("pageInfo") if isinstance(line_connection, dict) else None
+        lines = []
+        for item in _nodes(line_connection):
+            line = _require_dict(item, f"{what} line item").get("lineItem") or {}
+            lines.append(
+                {
+                    "line_id": _require_id(line.get("id"), f"{what} line item"),
+                    "sku": line.get("sku") or None,
+                    "quantity": _int(item.get("quantity"), what, 0),
+                }
+            )
+        fulfillments.append(
+            {
+                "id": fulfillment_id,
+                "order_id": order_id,
+                "status": _lower(node.get("status")),
+                "location_id": legacy_id((node.get("location") or {}).get("id")),
+                "tracking_number": tracking.get("number"),
+                "tracking_company": tracking.get("company"),
+                "tracking_url": tracking.get("url"),
+                "lines": lines,
+                "lines_complete": not (page_info or {}).get("hasNextPage"),
+                "created_at": _ts(node.get("createdAt"), what),
+                "updated_at": _ts(node.get("updatedAt"), what),
+            }
+        )
+    # the first fulfilment validates the delivery, the later ones its backorders
+    fulfillments.sort(key=lambda fulfillment: (fulfillment["created_at"] is None, fulfillment["created_at"] or 0))
+    return fulfillments
 
 
 @_clear_errors("inventory level")

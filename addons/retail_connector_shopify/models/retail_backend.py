@@ -518,7 +518,7 @@ class RetailBackend(models.Model):
                 imported += 1
             else:
                 not_imported += 1
-        orders._book_deferred(self, deferred)
+        orders._book_deferred(self, deferred, client)
         return f"{imported} orders imported, {not_imported} skipped or failed"
 
 

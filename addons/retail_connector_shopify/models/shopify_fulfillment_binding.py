@@ -6,7 +6,8 @@ fulfilment per assigned location (Shopify refuses fulfilment orders of
 different locations in one ``fulfillmentCreate``), built from the fulfilment
 orders' remaining quantities. Import: a ``fulfillments/create`` webhook (the
 merchant or a 3PL shipped in Shopify) validates the matching quantities of the
-open Odoo delivery, the rest going to a backorder.
+open Odoo delivery, the rest going to a backorder. The order import applies the
+same way the fulfilments Shopify made before the order reached Odoo.
 """
 
 from odoo import api, fields, models
@@ -186,6 +187,17 @@ class ShopifyFulfillmentBinding(models.Model):
             if not order_binding:
                 run.skip(f"order {fulfillment['order_id']} is not imported (import rules)")
                 return run.result
+            existing = self._lookup(backend, fulfillment["id"])
+            if existing:
+                # importing the order just now applied this fulfilment
+                run.record = existing.odoo_id
+                run.skip(f"fulfilment {fulfillment['id']} is already bound to {existing.odoo_id.name}")
+                return run.result
+            if not fulfillment.get("lines_complete", True):
+                raise PermanentError(
+                    f"Shopify fulfilment {fulfillment['id']} ships more line items than were read:"
+                    f" validate the delivery of {order_binding.odoo_id.name} by hand"
+                )
             echo_of = self._unbound_delivery_shipping(backend, order_binding.odoo_id, fulfillment)
             if echo_of:
                 # Our export of this delivery created it and has not committed

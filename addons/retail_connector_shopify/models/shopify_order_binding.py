@@ -18,6 +18,7 @@ from odoo.tools import float_round
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_connector_base.lib.retry import PermanentError, catch_up
+from odoo.addons.retail_connector_base.models.retail_backend import IMPORT_CHANNEL
 
 from ..lib import normalize
 
@@ -31,6 +32,7 @@ TOTAL_TOLERANCE = Decimal("0.005")
 CONFIRM_STATUSES = ("paid", "partially_paid", "partially_refunded")
 INVOICE_STATUSES = ("paid", "partially_refunded")
 RISKY = ("investigate", "cancel")
+#: fulfilment statuses of an order that shipped something in Shopify
 SKIPPED_FULFILLMENT = ("fulfilled", "partially_fulfilled")
 #: orders whose accounting a catch-up books together
 BOOKING_BATCH = 100
@@ -159,8 +161,9 @@ class ShopifyOrderBinding(models.Model):
         skipped before ever being imported, or failed).
 
         With ``deferred`` (a list), the order's accounting (payments, confirmation,
-        invoice, reconciliation) and its refunds are not done here but appended to
-        it, for :meth:`_book_deferred` to do a whole page of orders in one batch.
+        invoice, reconciliation), its fulfilments and its refunds are not done here
+        but appended to it, for :meth:`_book_deferred` to do a whole page of orders
+        in one batch.
         """
         # Imported documents get no per-field tracking messages: the order's
         # chatter says where it came from; tracking would double the work.
@@ -202,16 +205,18 @@ class ShopifyOrderBinding(models.Model):
                     run.message = f"{binding.odoo_id.name} ({binding.odoo_id.state})"
                 if deferred is not None:
                     deferred.append((binding, order, new_refunds, outcome != "skipped"))
-        if deferred is None:
-            for refund in new_refunds if result else []:
+        if deferred is None and result and run.result != "failed":
+            result._import_fulfillments(backend, order, client)
+            for refund in new_refunds:
                 refunds_model._import_refund(backend, refund)
         return result
 
     @api.model
-    def _book_deferred(self, backend, deferred):
+    def _book_deferred(self, backend, deferred, client=None):
         """Do the accounting of orders imported with ``deferred``, in one batch, then
-        book their refunds. Should the batch fail, each order is booked on its own so
-        that one bad order is reported alone (and imported again next time)."""
+        apply their fulfilments and book their refunds. Should the batch fail, each
+        order is booked on its own so that one bad order is reported alone (and
+        imported again next time)."""
         self = self.with_context(**IMPORT_CONTEXT)  # noqa: PLW0642
         backend = backend.with_context(**IMPORT_CONTEXT)
         # an order seen twice (updated while paging) is booked once, as last seen
@@ -231,10 +236,64 @@ class ShopifyOrderBinding(models.Model):
                         self._book_orders(backend, [(binding, order)])
                     if run.result == "failed":
                         binding.payload_digest = False  # not "unchanged": the next import books it
+        # unchanged orders too: their fulfilment may have been lost with its webhook
+        last_seen = {binding.id: (binding, order) for binding, order, __, __ in deferred if binding}
+        for binding, order in last_seen.values():
+            try:
+                binding._import_fulfillments(backend, order, client)
+            except RetryableJobError as error:
+                # Shopify is busy: what the batch booked stands; the fulfilments are
+                # read by a job of their own once the bucket has refilled.
+                binding.with_delay(
+                    channel=IMPORT_CHANNEL,
+                    eta=error.seconds,
+                    description=f"Import the Shopify fulfilments of {binding.shopify_name or binding.external_id}",
+                    identity_key=f"shopify-order-fulfillments-{binding.id}",
+                )._import_fulfillments_job()
         refunds_model = self.env["shopify.refund.binding"]
         for __, __, new_refunds, __ in deferred:
             for refund in new_refunds:
                 refunds_model._import_refund(backend, refund)
+
+    def _import_fulfillments_job(self):
+        """queue_job: apply the fulfilments of an order read fresh from Shopify."""
+        self.ensure_one()
+        order = self._fetch_order(self.backend_id, self.external_id)
+        if order is not None:
+            self._import_fulfillments(self.backend_id, order)
+
+    def _import_fulfillments(self, backend, order, client=None):
+        """Validate in Odoo what Shopify shipped while no fulfillments/create webhook
+        told us (order imported after it shipped: backfill, catch-up after an
+        outage). Each fulfilment not bound yet goes through the webhook's import."""
+        self.ensure_one()
+        sale = self.odoo_id
+        # Read Shopify only when an open delivery may be out of date; an order not
+        # confirmed (held, unpaid) has none: a later import applies its fulfilments.
+        if (
+            order["fulfillment_status"] not in SKIPPED_FULFILLMENT
+            or order["cancelled_at"]
+            or sale.state != "sale"
+            or not sale.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing" and p.state not in ("draft", "done", "cancel")
+            )
+        ):
+            return
+        fulfillment_model = self.env["shopify.fulfillment.binding"]
+        log = self.env["retail.sync.log"]
+        fulfillments = []
+        with log._track(backend, "import", "fulfillment", external_id=f"order-{order['id']}") as run:
+            run.record = sale
+            client = client or backend._shopify_client()
+            node = client.execute("order_fulfillments", {"id": order["gid"]}).get("order")
+            fulfillments = [
+                fulfillment
+                for fulfillment in (normalize.fulfillments_from_graphql(node) if node else [])
+                if not fulfillment_model._lookup(backend, fulfillment["id"])
+            ]
+            run.message = f"{len(fulfillments)} fulfilment(s) of {order['name']} not imported yet"
+        for fulfillment in fulfillments:
+            fulfillment_model._import_fulfillment(backend, fulfillment)
 
     @api.model
     def _import_order_webhook(self, backend, event):
@@ -291,8 +350,9 @@ class ShopifyOrderBinding(models.Model):
             # Order pages are small (their cost caps them): accounting is booked per
             # BOOKING_BATCH orders, the size at which Odoo's batched writes pay off.
             if deferred and (last or len(deferred) >= BOOKING_BATCH):
-                self._book_deferred(backend, deferred)
-                deferred.clear()
+                batch = deferred[:]
+                deferred.clear()  # booked once, even if something after it pauses the catch-up
+                self._book_deferred(backend, batch, client)
 
         pages = client.pages("orders", {"query": query, "after": cursor}, ("orders",))
         return catch_up(pages, import_one, end_page=end_page)

@@ -389,6 +389,40 @@ class Store(ReturnsStoreMixin):
             "lineItems": lines,
         }
 
+    def fulfillment_view(self, order, fulfillment):
+        by_id = {line["id"]: line for line in order["line_items"]}
+        # Recorded fulfilment lines carry no id of their own: derive a stable one.
+        lines = [
+            dict(line, view_id=line.get("id") or f"{fulfillment['id']}{index:03d}")
+            for index, line in enumerate(fulfillment["lines"], start=1)
+        ]
+        tracking = {
+            "number": fulfillment.get("tracking_number"),
+            "company": fulfillment.get("tracking_company"),
+            "url": fulfillment.get("tracking_url"),
+        }
+        return {
+            "__typename": "Fulfillment",
+            "id": gid("Fulfillment", fulfillment["id"]),
+            "status": fulfillment["status"],
+            "createdAt": fulfillment["created_at"],
+            "updatedAt": fulfillment["updated_at"],
+            "trackingInfo": lambda _info, first=None: paged_list(
+                [dict(tracking, __typename="FulfillmentTrackingInfo")] if any(tracking.values()) else [], first
+            ),
+            "fulfillmentLineItems": lambda _info, **args: connection(
+                lines,
+                args,
+                key=lambda line: [int(line["view_id"])],
+                view=lambda line: {
+                    "__typename": "FulfillmentLineItem",
+                    "id": gid("FulfillmentLineItem", line["view_id"]),
+                    "quantity": line["quantity"],
+                    "lineItem": self.line_view(order, by_id[line["line_item_id"]]),
+                },
+            ),
+        }
+
     def refund_view(self, order, refund):
         by_id = {line["id"]: line for line in order["line_items"]}
         transactions = [tx for tx in order["transactions"] if tx["id"] in refund["transaction_ids"]]
@@ -531,6 +565,9 @@ class Store(ReturnsStoreMixin):
                 key=lambda fo: [int(fo["id"])],
                 view=lambda fo: self.fulfillment_order_view(order, fo),
             ),
+            "fulfillments": lambda _info, first=None: [
+                self.fulfillment_view(order, fulfillment) for fulfillment in paged_list(order["fulfillments"], first)
+            ],
             "returns": lambda _info, **args: self.order_returns(order, args),
         }
 

@@ -37,7 +37,9 @@ class TestCancellation(TestRefundImport):
 
     def test_cancelled_in_shopify_cancels_quotation_or_confirmed_order(self):
         self.backend.shopify_push_cancellations = True
-        order = self.paid_order()
+        # a new order, nothing shipped yet (a delivered order is not cancelled)
+        created = self.sandbox.create_order(lines=[(line["sku"], 1) for line in self.paid_order()["lines"][:1]])
+        order = self.env["shopify.order.binding"]._fetch_order(self.backend, created["id"])
         sale = self.env["shopify.order.binding"]._import_order(self.backend, order).odoo_id
         self.assertEqual(sale.state, "sale")
         cancelled = copy.deepcopy(order)

@@ -497,6 +497,54 @@ class TestCatalogueFulfilmentStock(unittest.TestCase):
         with self.assertRaises(PermanentError):
             normalize.fulfillment_from_rest({"order_id": 1})
 
+    def test_fulfillments_from_graphql(self):
+        def fulfillment(fulfillment_id, created_at, lines, more=False, tracking=()):
+            return {
+                "id": f"gid://shopify/Fulfillment/{fulfillment_id}",
+                "status": "SUCCESS",
+                "createdAt": created_at,
+                "updatedAt": created_at,
+                "trackingInfo": list(tracking),
+                "fulfillmentLineItems": {
+                    "pageInfo": {"hasNextPage": more},
+                    "nodes": [
+                        {"quantity": qty, "lineItem": {"id": f"gid://shopify/LineItem/{line}", "sku": "A"}}
+                        for line, qty in lines
+                    ],
+                },
+            }
+
+        result = normalize.fulfillments_from_graphql(
+            {
+                "id": "gid://shopify/Order/2002",
+                "fulfillments": [
+                    fulfillment(8, "2026-01-05T00:00:00Z", [(3, 1)], more=True),
+                    fulfillment(7, "2026-01-04T00:00:00Z", [(3, 2)], tracking=[{"number": "1Z", "company": "UPS"}]),
+                ],
+            }
+        )
+        self.assertEqual([f["id"] for f in result], ["7", "8"], "oldest first")
+        self.assertEqual(
+            result[0],
+            {
+                "id": "7",
+                "order_id": "2002",
+                "status": "success",
+                "location_id": None,
+                "tracking_number": "1Z",
+                "tracking_company": "UPS",
+                "tracking_url": None,
+                "lines": [{"line_id": "3", "sku": "A", "quantity": 2}],
+                "lines_complete": True,
+                "created_at": datetime(2026, 1, 4),
+                "updated_at": datetime(2026, 1, 4),
+            },
+        )
+        self.assertFalse(result[1]["lines_complete"])
+        self.assertEqual(set(result[0]), set(normalize.fulfillment_from_rest({"id": 1, "order_id": 2})))
+        with self.assertRaises(PermanentError):
+            normalize.fulfillments_from_graphql({"id": "gid://shopify/Order/2", "fulfillments": [{"status": "X"}]})
+
     def test_inventory_level_from_rest(self):
         level = normalize.inventory_level_from_rest(
             {"inventory_item_id": 91, "location_id": 6, "available": 4, "updated_at": "2026-01-01T00:00:00-05:00"}

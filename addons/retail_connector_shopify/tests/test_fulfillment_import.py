@@ -1,0 +1,185 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Orders imported after they shipped in Shopify (backfill, catch-up after an
+outage that lost the fulfillments/create webhook): the import validates their
+Odoo delivery like the webhook would (sandbox shop over 127.0.0.1)."""
+
+import uuid
+from datetime import timedelta
+
+from odoo import fields
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..sandbox import rest
+from .common import ShopifyCase
+
+STOCK = 10
+
+
+class TestFulfillmentImport(ShopifyCase):
+    store_orders = 3
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.tax_calculation_rounding_method = "round_per_line"  # as Shopify
+        cls.skus = sorted(cls.products_by_sku)[:2]
+        cls.products = [cls.products_by_sku[sku] for sku in cls.skus]
+        cls.main_map = cls.backend.shopify_location_map_ids.sorted("sequence")[0]
+        quants = cls.env["stock.quant"]
+        for product in cls.products:
+            quants |= (
+                cls.env["stock.quant"]
+                .with_context(inventory_mode=True)
+                .create(
+                    {"product_id": product.id, "location_id": cls.main_map.location_id.id, "inventory_quantity": STOCK}
+                )
+            )
+        quants.action_apply_inventory()
+        cls.orders = cls.env["shopify.order.binding"]
+        cls.fulfillments = cls.env["shopify.fulfillment.binding"]
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.calls.clear()
+
+    # ------------------------------------------------------------------ helpers
+    def _shipped_order(self, quantities, shipped=None, tracking=None, **order_fields):
+        """A paid sandbox order fulfilled (``shipped``: {sku index: quantity}, default all)
+        before Odoo ever saw it; returns (order id, {sku index: line id}, fulfilment)."""
+        created = self.sandbox.create_order(lines=list(zip(self.skus, quantities, strict=True)), **order_fields)
+        line_ids = {index: line["id"] for index, line in enumerate(created["line_items"])}
+        lines = None if shipped is None else [(line_ids[index], qty) for index, qty in shipped.items()]
+        record = self.sandbox.create_fulfillment(created["id"], lines=lines, tracking=tracking)
+        return created["id"], line_ids, record
+
+    def _import(self, order_id):
+        """The order import of a webhook or a re-read: fetch, then import."""
+        return self.orders._import_order(self.backend, self.orders._fetch_order(self.backend, order_id))
+
+    def _deliveries(self, sale):
+        return sale.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing").sorted("id")
+
+    def _quantities(self, picking, field="quantity"):
+        return {move.sale_line_id.shopify_line_id: move[field] for move in picking.move_ids}
+
+    def _webhook(self, order_id, record):
+        """A fulfillments/create delivery of ``record`` received by Odoo."""
+        with self.sandbox.lock:
+            body = rest.rest_fulfillment(self.sandbox.store.order(order_id), record)
+        event, __ = self.env["retail.webhook.event"]._receive(
+            self.backend, "fulfillments/create", str(uuid.uuid4()), body, len(str(body)), event_id=str(uuid.uuid4())
+        )
+        return self.fulfillments._import_fulfillment_webhook(self.backend, event)
+
+    def _available(self, product):
+        return product.with_context(location=self.main_map.location_id.id)
+
+    # ------------------------------------------------------------------ tests
+    def test_partially_fulfilled_order_imported_later(self):
+        order_id, line_ids, record = self._shipped_order([3, 2], shipped={0: 3, 1: 1}, tracking="1ZLATE0000001")
+        binding = self._import(order_id)
+        sale = binding.odoo_id
+        self.assertEqual(sale.state, "sale")
+        delivery, backorder = self._deliveries(sale)
+        self.assertEqual(delivery.state, "done")
+        self.assertEqual(delivery.carrier_tracking_ref, "1ZLATE0000001")
+        self.assertEqual(self._quantities(delivery), {line_ids[0]: 3, line_ids[1]: 1})
+        self.assertNotIn(backorder.state, ("done", "cancel"))
+        self.assertEqual(self._quantities(backorder, "product_uom_qty"), {line_ids[1]: 1})
+        fulfillment = delivery.shopify_fulfillment_ids
+        self.assertEqual((fulfillment.external_id, fulfillment.direction), (record["id"], "import"))
+        self.assertEqual(fulfillment.order_binding_id, binding)
+        self.assertEqual(fulfillment.tracking_number, "1ZLATE0000001")
+        delivered = {line.shopify_line_id: line.qty_delivered for line in sale.order_line if not line.is_delivery}
+        self.assertEqual(delivered, {line_ids[0]: 3, line_ids[1]: 1})
+        self.assertEqual(len(self.calls_of("OrderFulfillments")), 1)
+        # Shipped goods left the warehouse; the unshipped unit stays reserved.
+        product_a, product_b = (self._available(product) for product in self.products)
+        self.assertEqual((product_a.qty_available, product_a.free_qty), (STOCK - 3, STOCK - 3))
+        self.assertEqual((product_b.qty_available, product_b.free_qty), (STOCK - 1, STOCK - 2))
+
+        # Imported again, then the lost webhook arriving late: nothing changes.
+        self._import(order_id)
+        self.assertEqual(self._webhook(order_id, record), "skipped")
+        self.assertEqual(self._deliveries(sale), delivery | backorder)
+        self.assertEqual(backorder.state, "assigned")
+        self.assertEqual(self._quantities(backorder, "product_uom_qty"), {line_ids[1]: 1})
+        self.assertEqual(self.fulfillments.search([("order_binding_id", "=", binding.id)]), fulfillment)
+
+        # The stock export pushes what Odoo has free, and Shopify shows it.
+        stock_levels = self.env["shopify.stock.level"]
+        stock_bindings = self.env["shopify.product.binding"].search([("odoo_id", "in", [p.id for p in self.products])])
+        stock_levels._export_stock(self.backend, stock_bindings, force=True)
+        shown = []
+        for product in (product_a, product_b):
+            inventory_item = stock_bindings.filtered(lambda b, product=product: b.odoo_id == product).inventory_item_id
+            with self.sandbox.lock:
+                shown.append(self.sandbox.state["inventory"][inventory_item][self.main_map.shopify_location_id])
+        self.assertEqual([level["available"] for level in shown], [STOCK - 3, STOCK - 2])
+
+    def test_catch_up_validates_fulfilled_orders(self):
+        """The catch-up books its orders in a batch, then applies their fulfilments."""
+        since = fields.Datetime.now() - timedelta(minutes=1)
+        order_id, line_ids, record = self._shipped_order([1, 2])
+        self.orders._catch_up_orders(self.backend, since)
+        binding = self.orders._lookup(self.backend, order_id)
+        sale = binding.odoo_id
+        self.assertEqual(sale.state, "sale")
+        delivery = self._deliveries(sale)
+        self.assertEqual(delivery.mapped("state"), ["done"])
+        self.assertEqual(self._quantities(delivery), {line_ids[0]: 1, line_ids[1]: 2})
+        self.assertEqual(delivery.shopify_fulfillment_ids.external_id, record["id"])
+        self.assertEqual([self._available(p).qty_available for p in self.products], [STOCK - 1, STOCK - 2])
+
+        # The lost webhook, delivered at last, and the next catch-up: nothing more.
+        self.assertEqual(self._webhook(order_id, record), "skipped")
+        self.sandbox.calls.clear()
+        self.orders._catch_up_orders(self.backend, since)
+        self.assertEqual(self._deliveries(sale), delivery)
+        self.assertEqual(self.calls_of("OrderFulfillments"), [], "no open delivery: Shopify is not asked")
+        self.assertEqual([self._available(p).qty_available for p in self.products], [STOCK - 1, STOCK - 2])
+
+    def test_throttled_fulfilment_read_is_done_by_a_job_of_its_own(self):
+        """Shopify throttles the fulfilment read of a batch: the booked orders stand and a
+        job reads the fulfilments once the bucket has refilled (no lost fulfilment, no
+        failed catch-up)."""
+        order_id, line_ids, record = self._shipped_order([2, 1])
+        deferred = []
+        self.orders._import_order(self.backend, self.orders._fetch_order(self.backend, order_id), deferred=deferred)
+        self.sandbox.faults.throttle_ratio = 1.0
+        try:
+            with trap_jobs() as trap:
+                self.orders._book_deferred(self.backend, deferred)
+                jobs = [job for job in trap.enqueued_jobs if job.method_name == "_import_fulfillments_job"]
+                self.assertEqual(len(jobs), 1)
+                binding = self.orders._lookup(self.backend, order_id)
+                self.assertEqual(binding.odoo_id.state, "sale", "the booking stands")
+                self.assertEqual(self._deliveries(binding.odoo_id).mapped("state"), ["assigned"])
+                self.sandbox.faults.throttle_ratio = 0.0
+                trap.perform_enqueued_jobs()
+        finally:
+            self.sandbox.faults.throttle_ratio = 0.0
+        delivery = self._deliveries(binding.odoo_id)
+        self.assertEqual(delivery.mapped("state"), ["done"])
+        self.assertEqual(self._quantities(delivery), {line_ids[0]: 2, line_ids[1]: 1})
+        self.assertEqual(delivery.shopify_fulfillment_ids.external_id, record["id"])
+
+    def test_held_order_gets_its_fulfilment_once_confirmed(self):
+        """A risky order stays a quotation (no delivery): the import does not fail and
+        validates the delivery on a later import, once someone confirmed the order."""
+        order_id, line_ids, record = self._shipped_order([1, 1], risk="INVESTIGATE")
+        binding = self._import(order_id)
+        sale = binding.odoo_id
+        self.assertEqual(sale.state, "draft")
+        self.assertFalse(self.fulfillments._lookup(self.backend, record["id"]))
+        self.assertEqual(self.calls_of("OrderFulfillments"), [])
+        failed = self.env["retail.sync.log"].search([("backend_id", "=", self.backend.id), ("result", "=", "failed")])
+        self.assertFalse(failed)
+
+        sale.action_confirm()
+        self._import(order_id)
+        delivery = self._deliveries(sale)
+        self.assertEqual(delivery.mapped("state"), ["done"])
+        self.assertEqual(self._quantities(delivery), {line_ids[0]: 1, line_ids[1]: 1})
+        self.assertEqual(delivery.shopify_fulfillment_ids.external_id, record["id"])
