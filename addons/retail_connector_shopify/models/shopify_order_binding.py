@@ -258,9 +258,16 @@ class ShopifyOrderBinding(models.Model):
     def _import_fulfillments_job(self):
         """queue_job: apply the fulfilments of an order read fresh from Shopify."""
         self.ensure_one()
-        order = self._fetch_order(self.backend_id, self.external_id)
+        backend = self.backend_id
+        order = None
+        # tracked: Shopify busy again -> the job is retried later, not failed
+        with self.env["retail.sync.log"]._track(
+            backend, "import", "fulfillment", external_id=f"order-{self.external_id}"
+        ) as run:
+            run.record = self.odoo_id
+            order = self._fetch_order(backend, self.external_id)
         if order is not None:
-            self._import_fulfillments(self.backend_id, order)
+            self._import_fulfillments(backend, order)
 
     def _import_fulfillments(self, backend, order, client=None):
         """Validate in Odoo what Shopify shipped while no fulfillments/create webhook

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from odoo import fields
 
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..sandbox import rest
@@ -156,6 +157,9 @@ class TestFulfillmentImport(ShopifyCase):
                 binding = self.orders._lookup(self.backend, order_id)
                 self.assertEqual(binding.odoo_id.state, "sale", "the booking stands")
                 self.assertEqual(self._deliveries(binding.odoo_id).mapped("state"), ["assigned"])
+                # still busy when the job runs: it is retried later, not failed
+                with self.assertRaises(RetryableJobError):
+                    jobs[0].perform()
                 self.sandbox.faults.throttle_ratio = 0.0
                 trap.perform_enqueued_jobs()
         finally:
