@@ -32,8 +32,13 @@ class RetailWebhookController(http.Controller):
     )
     def receive(self, channel, backend_id, **_kwargs):
         env = request.env(su=True)
-        backend = env["retail.backend"].browse(backend_id).exists()
-        if not backend or backend.channel != channel or not backend.active:
+        # One query for all the inbox reads of the backend (archived ones are not found).
+        backend = env["retail.backend"].search_fetch(
+            [("id", "=", backend_id), ("channel", "=", channel)],
+            ["channel", "state", "company_id", "webhook_secret", "webhook_secret_previous"],
+            limit=1,
+        )
+        if not backend:
             return self._answer(404, "unknown backend")
         max_bytes = int(env["ir.config_parameter"].get_param(MAX_BYTES_PARAM, DEFAULT_MAX_BYTES))
         httprequest = request.httprequest

@@ -11,6 +11,10 @@ class RetailBackendJobMixin(models.AbstractModel):
 
     def _job_store_values(self, job):
         values = super()._job_store_values(job)
-        if len(self.backend_id) == 1:
+        # a caller that knows the backend says so: the webhook's hot path reads nothing back
+        backend_id = self.env.context.get("retail_job_backend_id")
+        if backend_id:
+            values["retail_backend_id"] = backend_id
+        elif len(self.backend_id) == 1:
             values["retail_backend_id"] = self.backend_id.id
         return values
