@@ -58,7 +58,7 @@ class TestProtocol(SandboxCase):
         payload = self.gql("shop")
         self.assertEqual(payload["data"]["shop"]["currencyCode"], "USD")
         self.assertEqual(payload["extensions"]["cost"]["requestedQueryCost"], 3)
-        payload = self.gql("orders", {"first": 3})
+        payload = self.gql("orders", {"first": 5})
         self.assertEqual(payload["errors"][0]["extensions"]["code"], "MAX_COST_EXCEEDED")
         self.assertIsNone(payload.get("data"))
         self.assertEqual(self.sandbox.calls[-1]["status"], "max_cost")
