@@ -41,6 +41,52 @@ def start_sandbox(**store):
     ).start()
 
 
+class SandboxProcess:
+    """The sandbox in a process of its own, as Shopify is not inside Odoo's worker
+    (a sandbox thread would share the importer's interpreter and GIL).
+    ``url``, ``clear_calls()``, ``call_count()``, ``stop()``."""
+
+    def __init__(self, **store):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve_sandbox, args=(child, store), daemon=True)
+        self._process.start()
+        self.url = self._conn.recv()
+
+    def _ask(self, command):
+        self._conn.send(command)
+        return self._conn.recv()
+
+    def clear_calls(self):
+        self._ask("clear")
+
+    def call_count(self):
+        return self._ask("count")
+
+    def stop(self):
+        if self._process.is_alive():
+            self._ask("stop")
+        self._process.join(10)
+
+
+def _serve_sandbox(conn, store):
+    sandbox = start_sandbox(**store)
+    conn.send(sandbox.url)
+    while True:
+        command = conn.recv()
+        if command == "clear":
+            sandbox.calls.clear()
+            conn.send(None)
+        elif command == "count":
+            conn.send(len(sandbox.calls))
+        else:
+            sandbox.stop()
+            conn.send(None)
+            return
+
+
 def configure_backend(env, sandbox, bind_products=True, orders=None):
     """A Shopify backend against ``sandbox`` with its locations, taxes, gateways mapped and (optionally)
     every variant bound to a new Odoo product. ``orders``: canonical orders to read taxes and gateways

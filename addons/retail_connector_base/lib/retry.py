@@ -7,10 +7,8 @@ transient failure becomes ``RetryableJobError`` with the computed delay, so a
 worker never sleeps waiting for a remote API.
 """
 
-import contextlib
 import math
 import time
-from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -198,55 +196,30 @@ def catch_up(pages, import_one, end_page=None):
     """Import ``pages`` of records with ``import_one(record) -> its 'updated at'``.
 
     ``pages`` yields ``(records, next_cursor)`` (lazily: fetching a page may
-    fail too); the next page is fetched while this one is imported.
-    ``end_page(last)``, when given, finishes what ``import_one`` left for a
-    batch: after each page (``last`` False), and with ``last`` True once the
-    pages are done or before pausing half-way.
+    fail too). ``end_page(last)``, when given, finishes what ``import_one``
+    left for a batch: after each page (``last`` False), and with ``last`` True
+    once the pages are done or before pausing half-way.
     Returns the newest 'updated at'. A throttled or transient error half-way
     raises :class:`CatchUpPaused` with the progress and the cursor after the
     last complete page; any other error goes up unchanged.
     """
     newest = cursor = None
-    # closed on the way out: a page still being fetched is waited for, not left behind
-    with contextlib.closing(fetched_ahead(pages)) as ahead:
-        try:
-            for records, next_cursor in ahead:
-                for record in records:
-                    updated_at = import_one(record)
-                    if updated_at and (newest is None or updated_at > newest):
-                        newest = updated_at
-                if end_page:
-                    end_page(False)
-                cursor = next_cursor
-        except (ChannelError, RetryableJobError) as error:
-            paused = pause_catch_up(error, newest, cursor)
-            if paused is None:
-                raise
+    try:
+        for records, next_cursor in pages:
+            for record in records:
+                updated_at = import_one(record)
+                if updated_at and (newest is None or updated_at > newest):
+                    newest = updated_at
             if end_page:
-                end_page(True)
-            raise paused from error
+                end_page(False)
+            cursor = next_cursor
+    except (ChannelError, RetryableJobError) as error:
+        paused = pause_catch_up(error, newest, cursor)
+        if paused is None:
+            raise
+        if end_page:
+            end_page(True)
+        raise paused from error
     if end_page:
         end_page(True)
     return newest
-
-
-def fetched_ahead(items):
-    """Yield what the iterable ``items`` yields, producing the next item in a
-    background thread while the caller works on this one.
-
-    For pages read over HTTP: the channel's latency (a few hundred ms a page at
-    Shopify) overlaps the import instead of adding to it. Only the iteration
-    runs in the thread, so ``items`` must not touch the ORM (its cursor belongs
-    to the caller's thread). An error raised while producing an item is raised
-    where that item would have been yielded.
-    """
-    iterator = iter(items)
-    done = object()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="retail-fetch-ahead") as pool:
-        upcoming = pool.submit(next, iterator, done)
-        while True:
-            item = upcoming.result()
-            if item is done:
-                return
-            upcoming = pool.submit(next, iterator, done)
-            yield item

@@ -1,6 +1,5 @@
 """Plain-Python tests for lib.retry (no database needed)."""
 
-import threading
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -256,52 +255,3 @@ def test_catch_up_finishes_the_last_batch_when_done():
     calls = []
     retry.catch_up(_pages(([("a", 1)], None)), lambda record: record[1], end_page=calls.append)
     assert calls == [False, True]
-
-
-# --------------------------------------------------------------------------- fetched_ahead
-def test_next_page_is_fetched_while_this_one_is_imported():
-    fetched = []
-    second_page_fetched = threading.Event()
-
-    def pages():
-        for number in (1, 2, 3):
-            fetched.append((number, threading.current_thread().name))
-            if number == 2:
-                second_page_fetched.set()
-            yield ([number], f"after-{number}")
-
-    def import_one(record):
-        if record == 1:
-            # page 2 arrives while page 1 is still being imported
-            assert second_page_fetched.wait(5)
-        return record
-
-    assert retry.catch_up(pages(), import_one) == 3
-    assert [number for number, __ in fetched] == [1, 2, 3]
-    assert all(name.startswith("retail-fetch-ahead") for __, name in fetched)
-
-
-def test_fetch_error_is_raised_after_the_pages_before_it_are_imported():
-    imported = []
-    pages = _pages(([("a", 1)], "p1"), ([("b", 2)], "p2"), fail_with=retry.ThrottledError("busy", retry_after=3))
-    with pytest.raises(retry.CatchUpPaused) as caught:
-        retry.catch_up(pages, lambda record: imported.append(record[0]) or record[1])
-    assert imported == ["a", "b"]
-    assert (caught.value.newest, caught.value.cursor) == (2, "p2")
-
-
-def test_import_error_stops_fetching_ahead():
-    fetched = []
-
-    def pages():
-        for number in range(1, 10):
-            fetched.append(number)
-            yield ([number], number)
-
-    def import_one(record):
-        raise ValueError("bad record")
-
-    with pytest.raises(ValueError):
-        retry.catch_up(pages(), import_one)
-    # page 1 failed: at most page 2 was fetched ahead, nothing after
-    assert fetched in ([1], [1, 2])
