@@ -2,7 +2,7 @@
 {
     "name": "Retail Settlement Reconciliation",
     "summary": "Payouts from Shopify Payments, Stripe, PayPal and Adyen matched to orders and bank deposits",
-    "version": "19.0.0.3.0",
+    "version": "19.0.0.4.0",
     "category": "Accounting/Connector",
     "author": "Retail Connector Suite contributors",
     "website": "https://github.com/retail-connector-suite/retail-connector-suite",

@@ -222,11 +222,17 @@ def transaction_disputes(client, transaction_nodes):
         dispute_id = legacy_id(node.get("sourceId"))
         if not dispute_id or dispute_id in disputes:
             continue
-        data = client.execute(DISPUTE_DOCUMENT, {"id": f"gid://shopify/ShopifyPaymentsDispute/{dispute_id}"})
-        found = data.get("dispute")
+        found = fetch_dispute(client, dispute_id)
         if found:
-            disputes[dispute_id] = dispute_from_graphql(found)
+            disputes[dispute_id] = found
     return disputes
+
+
+def fetch_dispute(client, dispute_id):
+    """The dispute ``dispute_id`` (legacy id) as :func:`dispute_from_graphql` gives it, None if unknown."""
+    data = client.execute(DISPUTE_DOCUMENT, {"id": f"gid://shopify/ShopifyPaymentsDispute/{dispute_id}"})
+    found = data.get("dispute")
+    return dispute_from_graphql(found) if found else None
 
 
 def fetch_settlements(client, known_ids=(), query=None, stop_after_known_pages=1):

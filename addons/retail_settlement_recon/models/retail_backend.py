@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.retail_connector_base.models.retail_backend import IMPORT_CHANNEL
 
-from ..lib.shopify_payouts import fetch_settlements
+from ..lib.shopify_payouts import fetch_dispute, fetch_settlements
 
 
 class RetailBackend(models.Model):
@@ -76,10 +76,19 @@ class RetailBackend(models.Model):
             return "skipped: no Shopify Payments provider"
         settlements = backend.env["retail.settlement"]
         with backend.env["retail.sync.log"]._track(backend, "import", "shopify_payout") as run:
+            client = backend._shopify_client()
             known = settlements.search([("provider_id", "=", provider.id)]).mapped("external_id")
-            parsed = fetch_settlements(backend._shopify_client(), known)
+            parsed = fetch_settlements(client, known)
             created = settlements._import_parsed(provider, parsed)
             created.action_match()
             matched = created.filtered(lambda s: s.state == "matched")
+            # disputes booked by earlier payouts and still open: has Shopify decided?
+            closed = (
+                backend.env["retail.settlement.line"]
+                ._open_disputes(provider, exclude_settlements=created)
+                ._refresh_disputes(lambda ref: fetch_dispute(client, ref))
+            )
             run.message = f"{len(created)} payout(s) imported, {len(matched)} fully matched"
+            if closed:
+                run.message += f", {len(set(closed.mapped('dispute_ref')))} dispute(s) closed"
         return run.result

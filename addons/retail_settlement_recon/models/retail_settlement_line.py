@@ -63,6 +63,9 @@ class RetailSettlementLine(models.Model):
     description = fields.Char()
     provider_status = fields.Char()
     dispute_due_date = fields.Date(string="Evidence Due")
+    dispute_ref = fields.Char(
+        string="Dispute", index="btree_not_null", help="The provider's id of the dispute of a chargeback."
+    )
     payment_id = fields.Many2one("account.payment", string="Matched Payment", index="btree_not_null")
     move_line_id = fields.Many2one("account.move.line", string="Payment Clearing Item", index="btree_not_null")
     candidate_payment_id = fields.Many2one(
@@ -128,6 +131,7 @@ class RetailSettlementLine(models.Model):
                     "description": row.description or False,
                     "provider_status": row.status or False,
                     "dispute_due_date": row.dispute_due_date,
+                    "dispute_ref": row.extra.get("dispute_id") or False,
                     "match_state": "unmatched" if needs_payment else "matched",
                     "match_rule": False if needs_payment else "account",
                 }
@@ -169,6 +173,44 @@ class RetailSettlementLine(models.Model):
                 line.write({"payment_id": payment_id, "match_rule": rule})
                 linked |= line
         return linked
+
+    @api.model
+    def _open_disputes(self, provider, exclude_settlements=None):
+        """The chargebacks of ``provider`` whose dispute is still open here."""
+        return self.search(
+            [
+                ("provider_id", "=", provider.id),
+                ("type", "=", "chargeback"),
+                ("dispute_ref", "!=", False),
+                ("settlement_id", "not in", (exclude_settlements or self.env["retail.settlement"]).ids),
+                "|",
+                ("provider_status", "=", False),
+                ("provider_status", "in", [status for status in OPEN_DISPUTE_STATUSES if status]),
+            ]
+        )
+
+    def _refresh_disputes(self, read_dispute):
+        """Ask the provider again about these chargebacks' disputes
+        (``read_dispute(ref)`` -> ``{"status", "due", ...}`` or None) and close the
+        exceptions of those it has decided. A lost dispute brings no new balance
+        transaction: without this its exception would stay open for ever.
+        Returns the lines whose dispute closed."""
+        closed = self.browse()
+        for ref, lines in self.grouped("dispute_ref").items():
+            dispute = read_dispute(ref)
+            if not dispute or not dispute["status"]:
+                continue
+            values = {}
+            if dispute["status"] != (lines[0].provider_status or ""):
+                values["provider_status"] = dispute["status"]
+            if dispute["due"] and dispute["due"] != lines[0].dispute_due_date:
+                values["dispute_due_date"] = dispute["due"]
+            if values:
+                lines.write(values)
+            if dispute["status"] in CLOSED_DISPUTE_STATUSES:
+                closed |= lines
+        closed._track_disputes()
+        return closed
 
     def _track_disputes(self):
         exceptions = self.env["retail.exception"]

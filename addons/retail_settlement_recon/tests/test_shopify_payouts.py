@@ -298,6 +298,29 @@ class TestShopifyPayouts(OrderImportMixin, ShopifyCase):
         with self.assertRaisesRegex(ValueError, "no Shopify Payments charge"):
             self.sandbox.open_dispute(order["id"])
 
+    def test_lost_dispute_closes_its_exception_at_the_next_fetch(self):
+        [(order, _binding)], first = self.paid_out(1)
+        dispute = self.sandbox.open_dispute(order["id"], evidence_due_by="2026-12-24")
+        self.sandbox.create_payout(order_ids=[order["id"]])
+        second = self.fetch() - first
+        chargeback = second.line_ids.filtered(lambda line: line.type == "chargeback")
+        self.assertEqual((chargeback.dispute_ref, chargeback.provider_status), (dispute["id"], "needs_response"))
+        [exception] = self.dispute_exceptions()
+        # nothing decided yet: the next fetch asks again and leaves the exception as it is
+        calls = len(self.sandbox.calls)
+        self.fetch()
+        self.assertEqual((exception.state, exception.occurrence_count), ("new", 1))
+        reads = [call for call in self.sandbox.calls[calls:] if call.get("operation") == "ShopifyPaymentsDispute"]
+        self.assertEqual(len(reads), 1, "one read per open dispute")
+        # the bank decides against the shop: no money moves, so no payout says so
+        self.sandbox.close_dispute(dispute["id"], "LOST")
+        self.assertEqual(self.fetch(), first | second, "no new settlement")
+        self.assertEqual(chargeback.provider_status, "lost")
+        self.assertEqual(exception.state, "resolved")
+        self.assertIn("lost", exception.resolution_note)
+        # closed disputes are not asked about again
+        self.assertFalse(self.env["retail.settlement.line"]._open_disputes(self.provider))
+
     def test_chargeback_booked_against_the_disputed_payment(self):
         [(order, binding)], first = self.paid_out(1)
         payment = self.payments_of(binding)
