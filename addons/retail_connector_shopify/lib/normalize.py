@@ -437,6 +437,11 @@ def order_from_graphql(node):
         "transactions": [_transaction_graphql(tx, currency) for tx in _nodes(node.get("transactions"))],
         "refund_ids": [_require_id(refund.get("id"), "refund") for refund in _nodes(node.get("refunds"))],
         "refunds": [],
+        "fulfillment_statuses": {
+            _require_id(item.get("id"), "fulfillment"): _lower(item.get("status"))
+            for item in _nodes(node.get("fulfillments"))
+            if isinstance(item, dict)
+        },
     }
 
 
@@ -544,6 +549,11 @@ def order_from_rest(body):
         "transactions": [_transaction_rest(tx) for tx in body.get("transactions") or []],
         "refund_ids": [refund["id"] for refund in refunds],
         "refunds": refunds,
+        "fulfillment_statuses": {
+            str(item["id"]): _lower(item.get("status"))
+            for item in body.get("fulfillments") or []
+            if isinstance(item, dict) and item.get("id")
+        },
     }
 
 

@@ -70,6 +70,9 @@ class ShopifyFulfillmentBinding(models.Model):
     tracking_number = fields.Char()
     tracking_company = fields.Char()
     tracking_url = fields.Char(string="Tracking URL")
+    cancelled_in_shopify = fields.Boolean(
+        readonly=True, help="Shopify cancelled this fulfilment after the delivery was done in Odoo (reported once)."
+    )
     direction = fields.Selection(
         [("export", "Odoo to Shopify"), ("import", "Shopify to Odoo")], required=True, default="export"
     )
@@ -166,6 +169,32 @@ class ShopifyFulfillmentBinding(models.Model):
     @api.model
     def _import_fulfillment_webhook(self, backend, event):
         return self._import_fulfillment(backend, normalize.fulfillment_from_rest(event.sudo().payload))
+
+    @api.model
+    def _report_cancelled(self, backend, order):
+        """Fulfilments the order shows as cancelled in Shopify while their Odoo delivery
+        is done: Shopify now says the goods did not ship, Odoo says they did. Someone
+        decides (return them to stock, or fulfil again in Shopify); reported once each."""
+        cancelled = [key for key, status in (order.get("fulfillment_statuses") or {}).items() if status == "cancelled"]
+        if not cancelled:
+            return self.browse()
+        bindings = self.search(
+            [("backend_id", "=", backend.id), ("external_id", "in", cancelled), ("cancelled_in_shopify", "=", False)]
+        ).filtered(lambda binding: binding.odoo_id.state == "done")
+        for binding in bindings:
+            picking = binding.odoo_id
+            self.env["retail.exception"]._report(
+                "shopify_fulfillment_cancelled",
+                key=f"shopify_fulfillment_cancelled:{binding.external_id}",
+                backend=backend,
+                message=f"Shopify cancelled fulfilment {binding.external_id} of order {order['name']} after delivery"
+                f" {picking.name} was done in Odoo: if the goods did not leave, return them to stock; if they did,"
+                " fulfil the order again in Shopify.",
+                record=picking,
+                external_id=binding.external_id,
+            )
+        bindings.cancelled_in_shopify = True
+        return bindings
 
     @api.model
     def _import_fulfillment(self, backend, fulfillment):

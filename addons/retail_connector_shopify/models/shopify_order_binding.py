@@ -274,6 +274,7 @@ class ShopifyOrderBinding(models.Model):
         told us (order imported after it shipped: backfill, catch-up after an
         outage). Each fulfilment not bound yet goes through the webhook's import."""
         self.ensure_one()
+        self.env["shopify.fulfillment.binding"]._report_cancelled(backend, order)
         sale = self.odoo_id
         # Read Shopify only when an open delivery may be out of date; an order not
         # confirmed (held, unpaid) has none: a later import applies its fulfilments.

@@ -369,7 +369,12 @@ def _fulfill(state, order, quantities, when, tracking=None):
 
 def refresh_fulfillment_status(order):
     remaining = sum(line["remaining"] for fo in order["fulfillment_orders"] for line in fo["line_items"])
-    shipped = sum(line["quantity"] for fulfillment in order["fulfillments"] for line in fulfillment["lines"])
+    shipped = sum(
+        line["quantity"]
+        for fulfillment in order["fulfillments"]
+        if fulfillment["status"] != "CANCELLED"
+        for line in fulfillment["lines"]
+    )
     for fulfillment_order in order["fulfillment_orders"]:
         if fulfillment_order["status"] in ("OPEN", "IN_PROGRESS"):
             left = sum(line["remaining"] for line in fulfillment_order["line_items"])

@@ -490,6 +490,19 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         self.save()
         return record
 
+    def cancel_fulfillment(self, order_id, fulfillment_id):
+        """Cancel a fulfilment made earlier; emits orders/updated (its fulfilment status changes)."""
+        with self.lock:
+            order = self._order(order_id)
+            fulfillment = next((f for f in order["fulfillments"] if f["id"] == legacy(fulfillment_id)), None)
+            if fulfillment is None:
+                raise KeyError(f"No fulfilment {fulfillment_id} on sandbox order {order_id}")
+            self.store.cancel_fulfillment(order, fulfillment)
+            body = rest.rest_order(order)
+        self._emit_now([("orders/updated", body)])
+        self.save()
+        return fulfillment
+
     def set_inventory(self, item, location, quantity):
         """Set the available quantity (item: inventory item id/gid or SKU); emits inventory_levels/update."""
         with self.lock:

@@ -1058,6 +1058,28 @@ class Store(ReturnsStoreMixin):
         self.changed = True
         return record
 
+    def cancel_fulfillment(self, order, fulfillment):
+        """Cancel a fulfilment (a voided label, say): its quantities are to fulfil again."""
+        if fulfillment["status"] == "CANCELLED":
+            raise ValueError(f"Fulfilment {fulfillment['id']} is already cancelled")
+        fulfillment["status"] = "CANCELLED"
+        fulfillment["updated_at"] = now_iso(fulfillment["updated_at"])
+        orders_at_location = [
+            fulfillment_order
+            for fulfillment_order in order["fulfillment_orders"]
+            if fulfillment_order["location_id"] == fulfillment["location_id"]
+        ]
+        lines = {line["line_item_id"]: line for fo in orders_at_location for line in fo["line_items"]}
+        for line in fulfillment["lines"]:
+            lines[line["line_item_id"]]["remaining"] += line["quantity"]
+        for fulfillment_order in orders_at_location:
+            if fulfillment_order["status"] == "CLOSED":
+                fulfillment_order["status"] = "IN_PROGRESS"  # open again: recomputed just below
+        generator.refresh_fulfillment_status(order)
+        order["updated_at"] = fulfillment["updated_at"]
+        self.changed = True
+        return fulfillment
+
     def _order_cancel(self, info, orderId, reason, refund, restock, notifyCustomer=None, staffNote=None):
         order = self.order(orderId)
         if order is None:

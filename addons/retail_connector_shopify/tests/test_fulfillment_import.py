@@ -119,6 +119,38 @@ class TestFulfillmentImport(ShopifyCase):
                 shown.append(self.sandbox.state["inventory"][inventory_item][self.main_map.shopify_location_id])
         self.assertEqual([level["available"] for level in shown], [STOCK - 3, STOCK - 2])
 
+    def test_fulfilment_cancelled_in_shopify_after_delivery_is_reported_once(self):
+        order_id, __, record = self._shipped_order([1, 1])
+        binding = self._import(order_id)
+        [delivery] = self._deliveries(binding.odoo_id)
+        self.assertEqual(delivery.state, "done")
+        # a voided label: Shopify cancels the fulfilment, Odoo's delivery is done
+        self.sandbox.cancel_fulfillment(order_id, record["id"])
+        with self.sandbox.lock:
+            self.assertEqual(self.sandbox.store.order(order_id)["fulfillment_status"], "UNFULFILLED")
+        self._import(order_id)
+        reported = self.env["retail.exception"].search(
+            [("backend_id", "=", self.backend.id), ("type_code", "=", "shopify_fulfillment_cancelled")]
+        )
+        self.assertEqual(len(reported), 1)
+        self.assertEqual((reported.res_model, reported.res_id), ("stock.picking", delivery.id))
+        self.assertEqual(reported.external_id, record["id"])
+        self.assertIn(delivery.name, reported.message)
+        self.assertTrue(delivery.shopify_fulfillment_ids.cancelled_in_shopify)
+        # Odoo moves no stock by itself: someone decides whether the goods left
+        self.assertEqual(delivery.state, "done")
+        self.assertEqual(self._available(self.products[0]).qty_available, STOCK - 1)
+        # read again (repeated webhook, catch-up overlap): still one report, seen once
+        self._import(order_id)
+        self.orders._catch_up_orders(self.backend, None)
+        self.assertEqual(reported.occurrence_count, 1)
+        self.assertEqual(
+            self.env["retail.exception"].search_count(
+                [("backend_id", "=", self.backend.id), ("type_code", "=", "shopify_fulfillment_cancelled")]
+            ),
+            1,
+        )
+
     def test_catch_up_validates_fulfilled_orders(self):
         """The catch-up books its orders in a batch, then applies their fulfilments."""
         since = fields.Datetime.now() - timedelta(minutes=1)
