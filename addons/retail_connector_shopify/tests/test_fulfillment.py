@@ -208,6 +208,29 @@ class TestFulfillment(ShopifyCase):
         self.assertEqual(set(self._remaining(order).values()), {0})
         self.assertEqual(self._read_order(order["id"])["fulfillment_status"], "fulfilled")
 
+    def test_fulfilment_sent_then_cancelled_in_shopify_is_reported(self):
+        order = self._shopify_order([1, 1])
+        picking = self._bound_sale_order(order).picking_ids
+        with trap_jobs() as trap:
+            self._deliver(picking, tracking="1ZODOO0002")
+            trap.perform_enqueued_jobs()
+        binding = picking.shopify_fulfillment_ids
+        self.assertEqual(binding.direction, "export")
+        # the merchant cancels our fulfilment in Shopify (label voided)
+        self.sandbox.cancel_fulfillment(order["id"], binding.external_id)
+        shopify_order = self._read_order(order["id"])
+        self.assertEqual(shopify_order["fulfillment_statuses"], {binding.external_id: "cancelled"})
+        self.assertEqual(shopify_order["fulfillment_status"], "unfulfilled")
+        fulfillments = self.env["shopify.fulfillment.binding"]
+        self.assertEqual(fulfillments._report_cancelled(self.backend, shopify_order), binding)
+        self.assertFalse(fulfillments._report_cancelled(self.backend, shopify_order), "reported once")
+        reported = self.env["retail.exception"].search(
+            [("backend_id", "=", self.backend.id), ("type_code", "=", "shopify_fulfillment_cancelled")]
+        )
+        self.assertEqual((len(reported), reported.res_id, reported.occurrence_count), (1, picking.id, 1))
+        self.assertIn(order["name"], reported.message)
+        self.assertEqual(picking.state, "done")
+
     def test_job_run_twice_sends_one_fulfilment(self):
         order = self._shopify_order([1, 1])
         sale = self._bound_sale_order(order)
