@@ -3,17 +3,27 @@ import json
 import logging
 from datetime import timedelta
 
+import psycopg2.errors
 import psycopg2.extras
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
 _logger = logging.getLogger(__name__)
 
 WEBHOOK_CHANNEL = "root.retail.webhook"
 RETENTION_PARAM = "retail_connector_base.webhook_event_retention_days"
 DEFAULT_RETENTION_DAYS = 90
+INBOX_BATCH = 200  # events per inbox job: one transaction each
+INBOX_RETRY_SECONDS = 60
+WAITING_MINUTES = 5
+
+
+def inbox_job_key(backend_id):
+    return f"retail-webhook-inbox-{backend_id}"
 
 
 class RetailWebhookEvent(models.Model):
@@ -69,7 +79,7 @@ class RetailWebhookEvent(models.Model):
     def _receive(
         self, backend, topic, delivery_id, payload, payload_size, event_id=None, triggered_at=None, invalid_reason=None
     ):
-        """Store a verified delivery once and queue its processing.
+        """Store a verified delivery once and make sure the backend's inbox job will process it.
 
         Returns ``(event, created)``; a repeated delivery returns the stored
         event and ``False``. The unique key makes duplicates impossible even
@@ -113,13 +123,120 @@ class RetailWebhookEvent(models.Model):
         if invalid_reason:
             event._reject(invalid_reason)
         elif queue:
-            job = event.with_context(retail_job_backend_id=backend.id)._delay_processing(
-                backend.company_id, topic, delivery_id
-            )
-            self.env.cr.execute(
-                SQL("UPDATE retail_webhook_event SET job_uuid = %s WHERE id = %s", job.uuid if job else None, event.id)
-            )
+            model._ensure_inbox_job(backend)
         return event, True
+
+    @api.model
+    def _ensure_inbox_job(self, backend):
+        """Make sure an inbox job of ``backend`` will see the events this transaction stored.
+
+        The usual case costs one query: a pending inbox job exists, and locking
+        it FOR SHARE until this transaction commits keeps the job runner from
+        starting it (its UPDATE to 'enqueued' waits), so the job's transaction
+        begins after the new events are visible. A job that is already enqueued
+        or running may have begun before them: then a new one is queued. Several
+        inbox jobs of one backend at once are harmless, each claims its events
+        with SKIP LOCKED. Not queue_job's identity key: its check also accepts
+        an enqueued job, which may already be past the point of seeing them.
+        """
+        key = inbox_job_key(backend.id)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT 1 FROM queue_job WHERE identity_key = %s AND state = 'pending' LIMIT 1 FOR SHARE",
+                        key,
+                    )
+                )
+                if self.env.cr.fetchone():
+                    return None
+        except psycopg2.errors.SerializationFailure:
+            # the runner enqueued that job since this transaction began: queue another one
+            _logger.debug("Inbox job of backend %s was enqueued meanwhile: queuing another one", backend.id)
+        return self._delay_inbox_job(backend)
+
+    @api.model
+    def _delay_inbox_job(self, backend, eta=None):
+        # Same user, context and company as the event jobs: see _delay_processing.
+        job = (
+            self.with_user(SUPERUSER_ID)
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                retail_job_backend_id=backend.id,
+            )
+            .with_company(backend.company_id)
+            .with_delay(channel=WEBHOOK_CHANNEL, description=f"Process the webhook inbox of {backend.name}", eta=eta)
+            ._process_inbox_job(backend)
+        )
+        # The key is how _ensure_inbox_job finds it; written here because
+        # with_delay(identity_key=...) would reuse an enqueued job (see there).
+        self.env.cr.execute(
+            SQL("UPDATE queue_job SET identity_key = %s WHERE uuid = %s", inbox_job_key(backend.id), job.uuid)
+        )
+        self.env["queue.job"].invalidate_model(["identity_key"])
+        return job
+
+    @api.model
+    def _process_inbox_job(self, backend):
+        """queue_job entry point: process the events ``backend`` received, oldest first.
+
+        Events are claimed with SKIP LOCKED, so two inbox jobs never process the
+        same event. An event that fails is recorded as failed (with its exception)
+        and the next one goes on. When the channel asks to retry later (throttled,
+        unreachable), the events processed so far are kept and the others wait
+        for a new inbox job at the time the channel gave.
+        """
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM retail_webhook_event
+                    WHERE backend_id = %s AND state = 'queued' AND job_uuid IS NULL
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                backend.id,
+                INBOX_BATCH + 1,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        events = self.sudo().browse(ids[:INBOX_BATCH])
+        job_uuid = self.env.context.get("job_uuid")
+        events.write({"job_uuid": job_uuid})
+        for position, event in enumerate(events):
+            try:
+                event._process_job()
+            except RetryableJobError as error:
+                waiting = events[position:]
+                waiting.write({"job_uuid": False})
+                seconds = error.seconds or INBOX_RETRY_SECONDS
+                self._delay_inbox_job(backend, eta=seconds)
+                return _(
+                    "%(done)s events processed; %(waiting)s wait %(seconds)s s: %(error)s",
+                    done=position,
+                    waiting=len(waiting),
+                    seconds=seconds,
+                    error=error,
+                )
+        if len(ids) > INBOX_BATCH:
+            self._delay_inbox_job(backend)  # the rest, in a job of its own: short transactions
+        return _("%s events processed", len(events))
+
+    @api.model
+    def _cron_process_waiting(self):
+        """Safety net: queue an inbox job for events left waiting (their job was deleted or failed for good)."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT event.backend_id FROM retail_webhook_event event
+                    WHERE event.state = 'queued' AND event.job_uuid IS NULL AND event.received_at < %s
+                      AND NOT EXISTS (SELECT 1 FROM queue_job job
+                                       WHERE job.identity_key = 'retail-webhook-inbox-' || event.backend_id
+                                         AND job.state IN ('pending', 'enqueued', 'started'))""",
+                fields.Datetime.now() - timedelta(minutes=WAITING_MINUTES),
+            )
+        )
+        backends = self.env["retail.backend"].browse(row[0] for row in self.env.cr.fetchall())
+        for backend in backends.filtered(lambda b: b.state == "active"):
+            self._delay_inbox_job(backend)
+        return len(backends)
 
     def _reject(self, reason):
         exception = self.env["retail.exception"]._report(
@@ -138,9 +255,9 @@ class RetailWebhookEvent(models.Model):
             event.write({"state": "queued", "job_uuid": job.uuid if job else False})
 
     def _delay_processing(self, company, topic, delivery_id):
-        """The job that processes this event (the pending one if there is one, so that a
-        replay never runs an event twice at once).
-        Topic and delivery id are passed in so that the webhook's hot path reads nothing back."""
+        """The job that processes this one event on a replay or a resume (the pending
+        one if there is one, so that an event never runs twice at once). New
+        deliveries go through the backend's inbox job instead (_ensure_inbox_job)."""
         self.ensure_one()
         # Jobs run as the superuser in the backend's company: webhooks come
         # from a public route, and the job's user must be able to write. No
@@ -151,7 +268,6 @@ class RetailWebhookEvent(models.Model):
                 tracking_disable=True,
                 mail_create_nolog=True,
                 mail_create_nosubscribe=True,
-                retail_job_backend_id=self.env.context.get("retail_job_backend_id"),
             )
             .with_company(company)
             .with_delay(

@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import psycopg2
+from datetime import datetime
 
+import psycopg2
+from freezegun import freeze_time
+
+from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.retail_connector_base.lib.savepoint import racing_insert
 
@@ -12,6 +16,7 @@ class TestInboxProcessing(RetailCase):
 
     def setUp(self):
         super().setUp()
+        self.events = self.env["retail.webhook.event"]
         self.bindings = self.env["retail.test.partner.binding"]
         self.logs = self.env["retail.sync.log"]
 
@@ -19,13 +24,14 @@ class TestInboxProcessing(RetailCase):
         with trap_jobs() as trap:
             event, created = self.receive(customer_payload(), delivery="p-1")
             self.assertTrue(created)
-            trap.assert_jobs_count(1, only=event._process_job)
+            self.assertEqual((event.state, event.job_uuid), ("queued", False))
+            trap.assert_jobs_count(1, only=self.events._process_inbox_job)
             trap.assert_enqueued_job(
-                event._process_job,
+                self.events._process_inbox_job,
+                args=(self.backend,),
                 properties={
                     "channel": "root.retail.webhook",
-                    "description": "Process webhook partners/update (p-1)",
-                    "identity_key": f"retail-webhook-event-{event.id}",
+                    "description": f"Process the webhook inbox of {self.backend.name}",
                 },
             )
             trap.perform_enqueued_jobs()
@@ -37,6 +43,78 @@ class TestInboxProcessing(RetailCase):
         import_log = self.logs.search([("backend_id", "=", self.backend.id), ("direction", "=", "import")])
         self.assertEqual(import_log.result, "done")
         self.assertEqual(import_log.res_id, binding.odoo_id.id)
+
+    def _inbox_jobs(self, states=("pending",)):
+        return self.env["queue.job"].search(
+            [("identity_key", "=", f"retail-webhook-inbox-{self.backend.id}"), ("state", "in", list(states))]
+        )
+
+    def _run(self, job_record):
+        """Run a stored job the way the runner does (its uuid in the context)."""
+        job = Job.load(self.env, job_record.uuid)
+        job.set_started()
+        job.perform()
+        job.set_done()
+        job.store()
+
+    def test_a_burst_of_deliveries_shares_one_inbox_job_that_processes_them_in_order(self):
+        deliveries = [
+            customer_payload(name="Jane Roe"),
+            customer_payload(external_id=102, name="John Doe", email="john@example.com"),
+            customer_payload(name="Jane Smith", updated_at="2026-11-21 09:00:00"),
+        ]
+        events = self.events
+        for index, payload in enumerate(deliveries):
+            events |= self.receive(payload, delivery=f"burst-{index}")[0]
+        inbox_job = self._inbox_jobs()
+        self.assertEqual(len(inbox_job), 1, "one pending inbox job, however many deliveries")
+        self.assertEqual(inbox_job.retail_backend_id, self.backend)
+        self.assertEqual(set(events.mapped("state")), {"queued"})
+        self._run(inbox_job)
+        self.assertEqual(events.mapped("state"), ["done"] * 3)
+        self.assertEqual(set(events.mapped("job_uuid")), {inbox_job.uuid})
+        self.assertEqual(self.bindings._lookup_record(self.backend, 101).name, "Jane Smith")
+        self.assertEqual(self.bindings._lookup_record(self.backend, 102).name, "John Doe")
+        self.assertFalse(self._inbox_jobs())
+
+    def test_a_delivery_after_the_inbox_job_was_enqueued_gets_a_job_of_its_own(self):
+        first, __ = self.receive(customer_payload(), delivery="late-1")
+        running = self._inbox_jobs()
+        # the runner took that job: it may have begun before the next event was committed
+        self.env.cr.execute("UPDATE queue_job SET state = 'enqueued' WHERE uuid = %s", [running.uuid])
+        running.invalidate_recordset(["state"])
+        second, __ = self.receive(customer_payload(external_id=102, email="b@example.com"), delivery="late-2")
+        self.assertEqual(len(self._inbox_jobs()), 1)
+        self.assertEqual(len(self._inbox_jobs(("pending", "enqueued"))), 2)
+        self._run(self._inbox_jobs())
+        self.assertEqual((first | second).mapped("state"), ["done", "done"], "the newer job claims both")
+
+    def test_throttled_event_keeps_the_processed_ones_and_waits_with_the_rest(self):
+        done, __ = self.receive(customer_payload(), delivery="t-1")
+        throttled, __ = self.receive({"retry_after": 42}, delivery="t-2", topic="fail/throttled")
+        after, __ = self.receive(customer_payload(external_id=102, email="b@example.com"), delivery="t-3")
+        with trap_jobs() as trap, freeze_time("2026-11-22 10:00:00"):
+            result = self.events._process_inbox_job(self.backend)
+            trap.assert_jobs_count(1, only=self.events._process_inbox_job)
+            self.assertEqual(trap.enqueued_jobs[0].eta, datetime(2026, 11, 22, 10, 0, 42))
+        self.assertIn("1 events processed; 2 wait 42 s", result)
+        self.assertEqual(done.state, "done")
+        self.assertEqual((throttled | after).mapped("state"), ["queued", "queued"])
+        self.assertEqual((throttled | after).mapped("job_uuid"), [False, False], "a later inbox job claims them")
+        self.assertTrue(self.bindings._lookup(self.backend, "101"))
+        self.assertFalse(self.bindings._lookup(self.backend, "102"))
+
+    def test_events_left_waiting_are_picked_up_by_the_cron(self):
+        with freeze_time("2026-11-22 10:00:00"):
+            event, __ = self.receive(customer_payload(), delivery="w-1")
+        self._inbox_jobs().unlink()  # an admin deleted the job
+        with freeze_time("2026-11-22 10:02:00"):
+            self.assertEqual(self.events._cron_process_waiting(), 0, "too recent: its job may still come")
+        with freeze_time("2026-11-22 10:10:00"):
+            self.assertEqual(self.events._cron_process_waiting(), 1)
+            self.assertEqual(self.events._cron_process_waiting(), 0, "a pending inbox job exists now")
+        self._run(self._inbox_jobs())
+        self.assertEqual(event.state, "done")
 
     def test_same_payload_in_new_delivery_is_skipped(self):
         with trap_jobs() as trap:
