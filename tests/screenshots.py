@@ -23,6 +23,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.retail_connector_base.tests.common import perform_jobs
 from odoo.addons.retail_connector_shopify.sandbox import generate_store
 from odoo.addons.retail_connector_shopify.tests import common as shopify_test_common
 from odoo.addons.retail_connector_shopify.tests.common import ShopifySetupMixin
@@ -150,7 +151,7 @@ class TakeScreenshots(ShopifySetupMixin, HttpCase):
             cls.env["retail.webhook.event"]._receive(
                 cls.backend, "returns/request", f"return-{ret['id']}", body, len(str(body)), str(uuid.uuid4())
             )
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         cls.rma = cls.env["retail.return.binding"]._lookup_record(cls.backend, ret["id"])
         grades = [
             cls.env.ref("retail_returns_sync.return_grade_as_new"),

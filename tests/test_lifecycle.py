@@ -14,6 +14,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.retail_connector_base.tests.common import perform_jobs
 from odoo.addons.retail_connector_shopify.tests.common import UNMAPPED_TAX_TITLE, ShopifyCase
 from odoo.addons.retail_connector_shopify.tests.test_order_import import OrderImportMixin, money
 
@@ -76,7 +77,7 @@ class TestRetailLifecycle(OrderImportMixin, ShopifyCase):
                 self.env["retail.webhook.event"]._receive(
                     self.backend, "returns/request", f"return-{ret['id']}", body, len(str(body)), str(uuid.uuid4())
                 )
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         rma = self.env["retail.return.binding"]._lookup_record(self.backend, ret["id"])
         self.assertEqual(len(rma), 1)
         return rma

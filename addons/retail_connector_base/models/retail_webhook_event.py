@@ -10,15 +10,12 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.queue_job.exception import RetryableJobError
-
 _logger = logging.getLogger(__name__)
 
 WEBHOOK_CHANNEL = "root.retail.webhook"
 RETENTION_PARAM = "retail_connector_base.webhook_event_retention_days"
 DEFAULT_RETENTION_DAYS = 90
-INBOX_BATCH = 200  # events per inbox job: one transaction each
-INBOX_RETRY_SECONDS = 60
+INBOX_BATCH = 500  # events queued per inbox job
 WAITING_MINUTES = 5
 
 
@@ -135,7 +132,7 @@ class RetailWebhookEvent(models.Model):
         starting it (its UPDATE to 'enqueued' waits), so the job's transaction
         begins after the new events are visible. A job that is already enqueued
         or running may have begun before them: then a new one is queued. Several
-        inbox jobs of one backend at once are harmless, each claims its events
+        inbox jobs of one backend at once are harmless: each claims its events
         with SKIP LOCKED. Not queue_job's identity key: its check also accepts
         an enqueued job, which may already be past the point of seeing them.
         """
@@ -156,7 +153,7 @@ class RetailWebhookEvent(models.Model):
         return self._delay_inbox_job(backend)
 
     @api.model
-    def _delay_inbox_job(self, backend, eta=None):
+    def _delay_inbox_job(self, backend):
         # Same user, context and company as the event jobs: see _delay_processing.
         job = (
             self.with_user(SUPERUSER_ID)
@@ -167,8 +164,8 @@ class RetailWebhookEvent(models.Model):
                 retail_job_backend_id=backend.id,
             )
             .with_company(backend.company_id)
-            .with_delay(channel=WEBHOOK_CHANNEL, description=f"Process the webhook inbox of {backend.name}", eta=eta)
-            ._process_inbox_job(backend)
+            .with_delay(channel=WEBHOOK_CHANNEL, description=f"Dispatch the webhook inbox of {backend.name}")
+            ._dispatch_inbox_job(backend)
         )
         # The key is how _ensure_inbox_job finds it; written here because
         # with_delay(identity_key=...) would reuse an enqueued job (see there).
@@ -179,14 +176,13 @@ class RetailWebhookEvent(models.Model):
         return job
 
     @api.model
-    def _process_inbox_job(self, backend):
-        """queue_job entry point: process the events ``backend`` received, oldest first.
+    def _dispatch_inbox_job(self, backend):
+        """queue_job entry point: turn the events ``backend`` received into their jobs, oldest first.
 
-        Events are claimed with SKIP LOCKED, so two inbox jobs never process the
-        same event. An event that fails is recorded as failed (with its exception)
-        and the next one goes on. When the channel asks to retry later (throttled,
-        unreachable), the events processed so far are kept and the others wait
-        for a new inbox job at the time the channel gave.
+        Events are claimed with SKIP LOCKED, so two inbox jobs never queue the
+        same event. Each event keeps a job of its own (its own transaction, retry
+        pattern and failure), as on a replay: one event's rollback never touches
+        another's work. The delivery's hot path is left with one query.
         """
         self.env.cr.execute(
             SQL(
@@ -199,26 +195,19 @@ class RetailWebhookEvent(models.Model):
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         events = self.sudo().browse(ids[:INBOX_BATCH])
-        job_uuid = self.env.context.get("job_uuid")
-        events.write({"job_uuid": job_uuid})
-        for position, event in enumerate(events):
-            try:
-                event._process_job()
-            except RetryableJobError as error:
-                waiting = events[position:]
-                waiting.write({"job_uuid": False})
-                seconds = error.seconds or INBOX_RETRY_SECONDS
-                self._delay_inbox_job(backend, eta=seconds)
-                return _(
-                    "%(done)s events processed; %(waiting)s wait %(seconds)s s: %(error)s",
-                    done=position,
-                    waiting=len(waiting),
-                    seconds=seconds,
-                    error=error,
-                )
+        if backend.state != "active":
+            events.write({"state": "received"})  # Resume queues them
+            return _(
+                "Backend %(backend)s is not active: %(count)s events wait for Resume.",
+                backend=backend.name,
+                count=len(events),
+            )
+        for event in events.with_context(retail_job_backend_id=backend.id):
+            job = event._delay_processing(backend.company_id, event.topic, event.delivery_id)
+            event.job_uuid = job.uuid
         if len(ids) > INBOX_BATCH:
             self._delay_inbox_job(backend)  # the rest, in a job of its own: short transactions
-        return _("%s events processed", len(events))
+        return _("%s events queued", len(events))
 
     @api.model
     def _cron_process_waiting(self):

@@ -8,6 +8,7 @@ from odoo import Command
 from odoo.tests import Form, new_test_user
 
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.retail_connector_base.tests.common import perform_jobs
 
 from ..lib import normalize
 from ..models.shopify_fulfillment_binding import allocate_fulfillment
@@ -162,7 +163,7 @@ class TestFulfillment(ShopifyCase):
         return remaining
 
     def _event(self, order_id, record):
-        """Store a fulfillments/create delivery in the inbox (its processing job is trapped)."""
+        """Store a fulfillments/create delivery in the inbox (its inbox job is trapped)."""
         with self.sandbox.lock:
             body = rest.rest_fulfillment(self.sandbox.store.order(order_id), record)
         event, created = self.env["retail.webhook.event"]._receive(
@@ -265,7 +266,7 @@ class TestFulfillment(ShopifyCase):
         self.assertEqual(len(backorder), 1)
         with trap_jobs() as trap:
             echo = self._event(order["id"], first)
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
             trap.assert_jobs_count(0, only=self._export_job())
         self.assertEqual(echo.state, "done")
         self.assertNotEqual(backorder.state, "done")
@@ -319,7 +320,7 @@ class TestFulfillment(ShopifyCase):
         record = self.sandbox.create_fulfillment(order["id"], lines=[(line_a, 1)], tracking="1Z3PL0000001")
         with trap_jobs() as trap:
             event = self._event(order["id"], record)
-            trap.perform_enqueued_jobs()  # the inbox job, through the backend's dispatch
+            perform_jobs(trap)  # the inbox job, then the event's job through the backend's dispatch
             trap.assert_jobs_count(0, only=self._export_job())
         self.assertEqual(event.state, "done", event.error_message)
         self.assertEqual(picking.state, "done")
@@ -355,7 +356,7 @@ class TestFulfillment(ShopifyCase):
             # Shopify shows a fulfilment of exactly this delivery before the job ran.
             record = self.sandbox.create_fulfillment(order["id"])
             self._event(order["id"], record)
-            trap.perform_enqueued_jobs()  # the webhook first
+            perform_jobs(trap)  # the webhook first
             self.assertEqual(picking.shopify_fulfillment_ids.external_id, record["id"])
             export_job.perform()
             self.assertEqual(export_job.result, "skipped")
@@ -368,7 +369,7 @@ class TestFulfillment(ShopifyCase):
         record = self.sandbox.create_fulfillment(order["id"], tracking="1ZEARLY00001")
         with trap_jobs() as trap:
             event = self._event(order["id"], record)
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         self.assertEqual(event.state, "done", event.error_message)
         order_binding = self.env["shopify.order.binding"]._lookup(self.backend, order["id"])
         self.assertTrue(order_binding, "the order is imported first")

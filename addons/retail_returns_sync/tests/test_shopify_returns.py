@@ -8,6 +8,7 @@ from decimal import Decimal
 from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.retail_connector_base.tests.common import perform_jobs
 from odoo.addons.retail_connector_shopify.lib import normalize
 from odoo.addons.retail_connector_shopify.sandbox import rest
 from odoo.addons.retail_connector_shopify.tests.common import ShopifyCase
@@ -81,7 +82,7 @@ class TestShopifyReturns(ShopifyCase):
         ret = self.sandbox.create_return(order["id"], lines, reason=reason)
         with trap_jobs() as trap:
             event = self._deliver_event("returns/request", self.sandbox.return_body(ret["id"]))
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
             # an imported request pushes nothing back
             trap.assert_jobs_count(0, only=self.env["retail.return.binding"]._shopify_export_decision)
         self.assertEqual(event.state, "done", event.error_message)
@@ -198,7 +199,7 @@ class TestShopifyReturns(ShopifyCase):
         random.Random(4).shuffle(deliveries)
         with trap_jobs() as trap:
             events = [self._deliver_event(topic, body) for topic, body in deliveries]
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
             trap.assert_jobs_count(0, only=self.env["retail.return.binding"]._shopify_export_decision)
         for event in events:
             self.assertEqual(event.state, "done", event.error_message)
@@ -245,7 +246,7 @@ class TestShopifyReturns(ShopifyCase):
             body = rest.rest_refund(self.sandbox.store.order(order["id"]), refund)
         with trap_jobs() as trap:
             event = self._deliver_event("refunds/create", body)
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
             trap.assert_jobs_count(0, only=rma.binding_ids._shopify_export_refund)
         self.assertEqual(event.state, "done", event.error_message)
         credit_note = rma.account_move_ids

@@ -2,7 +2,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.retail_connector_base.lib.retry import PermanentError, ThrottledError
+from odoo.addons.retail_connector_base.lib.retry import PermanentError
 from odoo.addons.retail_connector_base.lib.transport import request_json
 from odoo.addons.retail_connector_base.models.retail_backend import WebhookSpec
 
@@ -40,8 +40,6 @@ class RetailBackend(models.Model):
             return self.env["retail.test.partner.binding"]._import_partner(self, payload)
         if event.topic == "fail/permanent":
             raise PermanentError(payload.get("message", "The channel refused the request"))
-        if event.topic == "fail/throttled":
-            raise ThrottledError("Too many requests", retry_after=payload.get("retry_after", 30))
         raise UserError(_("Unknown topic %s", event.topic))
 
     def _channel_catch_up_entities(self):

@@ -1,12 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime
-
 import psycopg2
 from freezegun import freeze_time
 
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.retail_connector_base.lib.savepoint import racing_insert
+from odoo.addons.retail_connector_base.tests.common import perform_jobs
 
 from .common import RetailCase, customer_payload
 
@@ -25,15 +24,26 @@ class TestInboxProcessing(RetailCase):
             event, created = self.receive(customer_payload(), delivery="p-1")
             self.assertTrue(created)
             self.assertEqual((event.state, event.job_uuid), ("queued", False))
-            trap.assert_jobs_count(1, only=self.events._process_inbox_job)
+            trap.assert_jobs_count(1, only=self.events._dispatch_inbox_job)
             trap.assert_enqueued_job(
-                self.events._process_inbox_job,
+                self.events._dispatch_inbox_job,
                 args=(self.backend,),
                 properties={
                     "channel": "root.retail.webhook",
-                    "description": f"Process the webhook inbox of {self.backend.name}",
+                    "description": f"Dispatch the webhook inbox of {self.backend.name}",
                 },
             )
+            trap.perform_enqueued_jobs()
+            trap.assert_jobs_count(1, only=event._process_job)
+            trap.assert_enqueued_job(
+                event._process_job,
+                properties={
+                    "channel": "root.retail.webhook",
+                    "description": "Process webhook partners/update (p-1)",
+                    "identity_key": f"retail-webhook-event-{event.id}",
+                },
+            )
+            self.assertEqual(event.job_uuid, trap.enqueued_jobs[0].uuid)
             trap.perform_enqueued_jobs()
         self.assertEqual(event.state, "done")
         binding = self.bindings._lookup(self.backend, "101")
@@ -49,15 +59,16 @@ class TestInboxProcessing(RetailCase):
             [("identity_key", "=", f"retail-webhook-inbox-{self.backend.id}"), ("state", "in", list(states))]
         )
 
-    def _run(self, job_record):
-        """Run a stored job the way the runner does (its uuid in the context)."""
-        job = Job.load(self.env, job_record.uuid)
-        job.set_started()
-        job.perform()
-        job.set_done()
-        job.store()
+    def _run(self, job_records):
+        """Run stored jobs the way the runner does (each with its uuid in the context)."""
+        for uuid in job_records.mapped("uuid"):
+            job = Job.load(self.env, uuid)
+            job.set_started()
+            job.perform()
+            job.set_done()
+            job.store()
 
-    def test_a_burst_of_deliveries_shares_one_inbox_job_that_processes_them_in_order(self):
+    def test_a_burst_of_deliveries_shares_one_inbox_job_and_each_event_gets_its_job(self):
         deliveries = [
             customer_payload(name="Jane Roe"),
             customer_payload(external_id=102, name="John Doe", email="john@example.com"),
@@ -71,13 +82,18 @@ class TestInboxProcessing(RetailCase):
         self.assertEqual(inbox_job.retail_backend_id, self.backend)
         self.assertEqual(set(events.mapped("state")), {"queued"})
         self._run(inbox_job)
+        self.assertIn("3 events queued", inbox_job.result)
+        event_jobs = self.env["queue.job"].search([("uuid", "in", events.mapped("job_uuid"))], order="id")
+        self.assertEqual(len(event_jobs), 3)
+        self.assertEqual(set(event_jobs.mapped("retail_backend_id").ids), {self.backend.id})
+        self.assertEqual(event_jobs.mapped("identity_key"), [f"retail-webhook-event-{e.id}" for e in events])
+        self._run(event_jobs)
         self.assertEqual(events.mapped("state"), ["done"] * 3)
-        self.assertEqual(set(events.mapped("job_uuid")), {inbox_job.uuid})
         self.assertEqual(self.bindings._lookup_record(self.backend, 101).name, "Jane Smith")
         self.assertEqual(self.bindings._lookup_record(self.backend, 102).name, "John Doe")
         self.assertFalse(self._inbox_jobs())
 
-    def test_a_delivery_after_the_inbox_job_was_enqueued_gets_a_job_of_its_own(self):
+    def test_a_delivery_after_the_inbox_job_was_enqueued_gets_an_inbox_job_of_its_own(self):
         first, __ = self.receive(customer_payload(), delivery="late-1")
         running = self._inbox_jobs()
         # the runner took that job: it may have begun before the next event was committed
@@ -87,22 +103,11 @@ class TestInboxProcessing(RetailCase):
         self.assertEqual(len(self._inbox_jobs()), 1)
         self.assertEqual(len(self._inbox_jobs(("pending", "enqueued"))), 2)
         self._run(self._inbox_jobs())
-        self.assertEqual((first | second).mapped("state"), ["done", "done"], "the newer job claims both")
-
-    def test_throttled_event_keeps_the_processed_ones_and_waits_with_the_rest(self):
-        done, __ = self.receive(customer_payload(), delivery="t-1")
-        throttled, __ = self.receive({"retry_after": 42}, delivery="t-2", topic="fail/throttled")
-        after, __ = self.receive(customer_payload(external_id=102, email="b@example.com"), delivery="t-3")
-        with trap_jobs() as trap, freeze_time("2026-11-22 10:00:00"):
-            result = self.events._process_inbox_job(self.backend)
-            trap.assert_jobs_count(1, only=self.events._process_inbox_job)
-            self.assertEqual(trap.enqueued_jobs[0].eta, datetime(2026, 11, 22, 10, 0, 42))
-        self.assertIn("1 events processed; 2 wait 42 s", result)
-        self.assertEqual(done.state, "done")
-        self.assertEqual((throttled | after).mapped("state"), ["queued", "queued"])
-        self.assertEqual((throttled | after).mapped("job_uuid"), [False, False], "a later inbox job claims them")
-        self.assertTrue(self.bindings._lookup(self.backend, "101"))
-        self.assertFalse(self.bindings._lookup(self.backend, "102"))
+        self.assertTrue(first.job_uuid and second.job_uuid, "the newer inbox job queues both")
+        self._run(self.env["queue.job"].search([("uuid", "in", (first | second).mapped("job_uuid"))]))
+        self.assertEqual((first | second).mapped("state"), ["done", "done"])
+        self._run(running)
+        self.assertIn("0 events queued", running.result, "nothing is queued twice")
 
     def test_events_left_waiting_are_picked_up_by_the_cron(self):
         with freeze_time("2026-11-22 10:00:00"):
@@ -114,6 +119,7 @@ class TestInboxProcessing(RetailCase):
             self.assertEqual(self.events._cron_process_waiting(), 1)
             self.assertEqual(self.events._cron_process_waiting(), 0, "a pending inbox job exists now")
         self._run(self._inbox_jobs())
+        self._run(self.env["queue.job"].search([("uuid", "=", event.job_uuid)]))
         self.assertEqual(event.state, "done")
 
     def test_same_payload_in_new_delivery_is_skipped(self):
@@ -121,7 +127,7 @@ class TestInboxProcessing(RetailCase):
             self.receive(customer_payload(), delivery="p-1")
             self.receive(customer_payload(), delivery="p-2")
             trap.assert_jobs_count(2)
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         results = self.logs.search(
             [("backend_id", "=", self.backend.id), ("direction", "=", "import")], order="id"
         ).mapped("result")
@@ -134,7 +140,7 @@ class TestInboxProcessing(RetailCase):
             self.receive(customer_payload(name="Jane Smith", updated_at="2026-11-21 09:00:00"), delivery="p-2")
             # arrives late: older than what is stored
             self.receive(customer_payload(name="Jane Old", updated_at="2026-11-19 09:00:00"), delivery="p-0")
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         partner = self.bindings._lookup_record(self.backend, 101)
         self.assertEqual(partner.name, "Jane Smith")
 
@@ -148,7 +154,7 @@ class TestInboxProcessing(RetailCase):
     def test_failed_event_opens_exception_and_replay_resolves_it(self):
         with trap_jobs() as trap:
             event, __ = self.receive({"name": "Customer without id"}, delivery="f-1")
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         self.assertEqual(event.state, "failed")
         exception = event.exception_id
         self.assertEqual(exception.type_code, "webhook_failed")
@@ -158,7 +164,7 @@ class TestInboxProcessing(RetailCase):
         # The same failure again updates the same exception.
         with trap_jobs() as trap:
             event.action_replay()
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         self.assertEqual(exception.occurrence_count, 2)
         self.assertEqual(self.env["retail.exception"].search_count([("backend_id", "=", self.backend.id)]), 1)
         # The data is corrected at the source; Retry replays the stored event.
@@ -167,7 +173,7 @@ class TestInboxProcessing(RetailCase):
             exception.action_retry()
             self.assertEqual(exception.state, "in_progress")
             trap.assert_jobs_count(1, only=event._process_job)
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         self.assertEqual(event.state, "done")
         self.assertEqual(exception.state, "resolved")
         self.assertTrue(self.bindings._lookup(self.backend, "7"))
@@ -175,14 +181,14 @@ class TestInboxProcessing(RetailCase):
     def test_channel_refusal_opens_exception_with_its_message(self):
         with trap_jobs() as trap:
             event, __ = self.receive({"message": "Shop closed"}, delivery="f-2", topic="fail/permanent")
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         self.assertEqual((event.state, event.error_message), ("failed", "Shop closed"))
         self.assertEqual(event.exception_id.severity, "high")
 
     def test_bad_payload_rolls_back_and_keeps_event(self):
         with trap_jobs() as trap:
             event, __ = self.receive({"name": "No id"}, delivery="bad-1")
-            trap.perform_enqueued_jobs()
+            perform_jobs(trap)
         # the inner import failed: nothing half-written, a failed run logged, an exception opened
         self.assertFalse(self.bindings.search([("backend_id", "=", self.backend.id)]))
         failed = self.logs.search([("backend_id", "=", self.backend.id), ("result", "=", "failed")])

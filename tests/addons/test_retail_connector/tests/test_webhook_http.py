@@ -40,7 +40,7 @@ class TestWebhookEndpoint(HttpCase):
             trap.assert_jobs_count(1)
         event = self.events.search([("delivery_id", "=", "del-good")])
         job = trap.enqueued_jobs[0]
-        self.assertEqual((job.method_name, job.args), ("_process_inbox_job", (self.backend,)))
+        self.assertEqual((job.method_name, job.args), ("_dispatch_inbox_job", (self.backend,)))
         self.assertEqual(job.channel, "root.retail.webhook")
         self.assertEqual(event.topic, "partners/update")
         self.assertEqual(event.payload["email"], "jane.roe@example.com")
