@@ -5,7 +5,6 @@ import logging
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from odoo import http
-from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..lib.digest import payload_digest
@@ -32,13 +31,9 @@ class RetailWebhookController(http.Controller):
     )
     def receive(self, channel, backend_id, **_kwargs):
         env = request.env(su=True)
-        # One query for all the inbox reads of the backend (archived ones are not found).
-        backend = env["retail.backend"].search_fetch(
-            [("id", "=", backend_id), ("channel", "=", channel)],
-            ["channel", "state", "company_id", "webhook_secret", "webhook_secret_previous"],
-            limit=1,
-        )
-        if not backend:
+        # Cached per worker: the backend is not read on every delivery.
+        settings = env["retail.backend"]._webhook_inbox_settings(backend_id)
+        if settings is None or settings.channel != channel:
             return self._answer(404, "unknown backend")
         max_bytes = int(env["ir.config_parameter"].get_param(MAX_BYTES_PARAM, DEFAULT_MAX_BYTES))
         httprequest = request.httprequest
@@ -50,17 +45,23 @@ class RetailWebhookController(http.Controller):
             body = httprequest.get_data(cache=True)
         except RequestEntityTooLarge:
             return self._answer(413, "payload too large")
-        try:
-            spec = backend._webhook_spec()
-        except UserError:
+        spec = settings.spec
+        if spec is None:
             return self._answer(404, "this channel receives no webhooks")
+        backend = env["retail.backend"].browse(backend_id)
         headers = httprequest.headers
         signature = first_header(headers, spec.signature_headers)
-        if verify_signature(body, signature, backend._webhook_secrets()) is None:
+        if verify_signature(body, signature, settings.secrets) is None:
             backend._record_rejected_webhook()
             _logger.warning("Rejected webhook for backend %s: bad or missing signature", backend.id)
             return self._answer(401, "invalid signature")
         payload, invalid_reason = decode_json_body(body)
+        payload_text = None
+        if invalid_reason is None:
+            try:
+                payload_text = body.decode("utf-8")  # stored as it came: not encoded again
+            except UnicodeDecodeError:
+                payload_text = None  # UTF-16 or UTF-32 JSON: stored from the decoded payload
         topic = first_header(headers, spec.topic_headers) or "unknown"
         delivery_id = first_header(headers, spec.delivery_id_headers) or payload_digest(
             {"topic": topic, "body": body.decode("utf-8", "replace")}
@@ -70,6 +71,7 @@ class RetailWebhookController(http.Controller):
             topic=topic[:128],
             delivery_id=delivery_id[:128],
             payload=payload if invalid_reason is None else {"_raw": raw_excerpt(body)},
+            payload_text=payload_text,
             payload_size=len(body),
             event_id=(first_header(headers, spec.event_id_headers) or "")[:128] or None,
             triggered_at=parse_timestamp(first_header(headers, spec.triggered_at_headers)),

@@ -3,7 +3,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..lib.retry import CatchUpPaused
@@ -27,6 +27,22 @@ class WebhookSpec:
     topic_headers: tuple = ()
     triggered_at_headers: tuple = ()
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    """What the webhook inbox needs of a backend on every delivery."""
+
+    backend_id: int
+    channel: str
+    state: str
+    company_id: int | None
+    secrets: tuple
+    spec: WebhookSpec | None  # None: the channel receives no webhooks
+
+
+#: the fields InboxSettings is made of: writing one clears the cache on every worker
+INBOX_FIELDS = frozenset({"active", "channel", "state", "company_id", "webhook_secret", "webhook_secret_previous"})
 
 
 class RetailBackend(models.Model):
@@ -306,6 +322,51 @@ class RetailBackend(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        backends = super().create(vals_list)
+        self.env.registry.clear_cache()  # a delivery may have cached "no such backend" for a new id
+        return backends
+
+    def write(self, vals):
+        result = super().write(vals)
+        if INBOX_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    @api.model
+    @tools.ormcache("backend_id")
+    def _webhook_inbox_settings(self, backend_id):
+        """:class:`InboxSettings` of an active (not archived) backend, or None.
+
+        Read once per worker rather than on every delivery: Odoo clears the cache
+        on all workers when a backend is created, deleted or one of
+        ``INBOX_FIELDS`` is written (see create, write and unlink)."""
+        backend = self.sudo().search_fetch(
+            [("id", "=", backend_id)],
+            ["channel", "state", "company_id", "webhook_secret", "webhook_secret_previous"],
+            limit=1,
+        )
+        if not backend:
+            return None
+        try:
+            spec = backend._webhook_spec()
+        except UserError:
+            spec = None
+        return InboxSettings(
+            backend_id=backend.id,
+            channel=backend.channel,
+            state=backend.state,
+            company_id=backend.company_id.id or None,
+            secrets=tuple(backend._webhook_secrets()),
+            spec=spec,
+        )
+
     def _webhook_secrets(self):
         """Current secret first, then the previous one (rotation window)."""
         self.ensure_one()

@@ -74,7 +74,16 @@ class RetailWebhookEvent(models.Model):
 
     @api.model
     def _receive(
-        self, backend, topic, delivery_id, payload, payload_size, event_id=None, triggered_at=None, invalid_reason=None
+        self,
+        backend,
+        topic,
+        delivery_id,
+        payload,
+        payload_size,
+        event_id=None,
+        triggered_at=None,
+        invalid_reason=None,
+        payload_text=None,
     ):
         """Store a verified delivery once and make sure the backend's inbox job will process it.
 
@@ -82,8 +91,16 @@ class RetailWebhookEvent(models.Model):
         event and ``False``. The unique key makes duplicates impossible even
         when two identical deliveries race. A signed but unreadable body
         (``invalid_reason``) is kept, marked failed and reported, never processed.
+        ``payload_text``, when given, is ``payload`` as JSON text (the body as received).
         """
-        queue = not invalid_reason and backend.state == "active"
+        # cached per worker (an archived backend has none: read it then)
+        settings = self.env["retail.backend"]._webhook_inbox_settings(backend.id)
+        state, company_id, channel = (
+            (settings.state, settings.company_id, settings.channel)
+            if settings
+            else (backend.state, backend.company_id.id or None, backend.channel)
+        )
+        queue = not invalid_reason and state == "active"
         # The hot path of every delivery (Shopify gives up after 5 s): one INSERT
         # that the unique key makes idempotent, rather than a search, a savepoint
         # and an ORM create. Stored related fields are written from the backend.
@@ -97,14 +114,14 @@ class RetailWebhookEvent(models.Model):
                    ON CONFLICT (backend_id, delivery_id) DO NOTHING
                    RETURNING id""",
                 backend.id,
-                backend.company_id.id or None,
-                backend.channel,
+                company_id,
+                channel,
                 topic,
                 delivery_id,
                 event_id,
                 triggered_at,
                 fields.Datetime.now(),
-                psycopg2.extras.Json(payload),
+                payload_text if payload_text is not None else psycopg2.extras.Json(payload),
                 payload_size,
                 "queued" if queue else "received",
                 self.env.uid,

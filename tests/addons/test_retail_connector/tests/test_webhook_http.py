@@ -150,3 +150,27 @@ class TestWebhookEndpoint(HttpCase):
             trap.assert_jobs_count(1, only=event._process_job)
         self.assertEqual(event.state, "queued")
         self.assertEqual(self.backend.state, "active")
+
+    def test_backend_changes_reach_the_cached_inbox_settings_at_once(self):
+        """Each worker keeps what the inbox reads of a backend: a change must still apply to the next delivery."""
+        body = self.body()
+        with trap_jobs():
+            first = self.post(body, signed_headers(body, delivery="cache-1"))
+            self.assertEqual(first.json()["status"], "accepted")
+            self.backend.action_pause()
+            paused = self.post(body, signed_headers(body, delivery="cache-2"))
+            self.assertEqual(self.events.browse(paused.json()["event_id"]).state, "received")
+            self.backend.action_resume()
+            # the secret is rotated: the old one still works as the previous one, an older one no more
+            self.backend.write({"webhook_secret": "rotated-secret", "webhook_secret_previous": CURRENT_SECRET})
+            self.assertEqual(self.post(body, signed_headers(body, delivery="cache-3")).status_code, 200)
+            rotated = self.post(body, signed_headers(body, secret="rotated-secret", delivery="cache-4"))
+            self.assertEqual(rotated.status_code, 200)
+            stale = self.post(body, signed_headers(body, secret=PREVIOUS_SECRET, delivery="cache-5"))
+            self.assertEqual(stale.status_code, 401)
+            self.backend.action_archive()
+            self.assertEqual(self.post(body, signed_headers(body, delivery="cache-6")).status_code, 404)
+        self.assertEqual(
+            self.events.search([("delivery_id", "like", "cache-")]).mapped("delivery_id"),
+            ["cache-4", "cache-3", "cache-2", "cache-1"],
+        )
