@@ -30,12 +30,17 @@ class TestSuiteInstalled(TransactionCase):
         config = self.env["queue.job.function"].job_config(function.name)
         self.assertEqual(config.retry_pattern, {1: 10, 5: 60, 10: 300})
         self.assertEqual(config.channel, "root.retail.webhook")
+        inbox = self.env["queue.job.function"].job_config(
+            self.env.ref("retail_connector_base.job_function_retail_webhook_event_inbox").name
+        )
+        self.assertEqual((inbox.channel, inbox.retry_pattern), ("root.retail.webhook", {1: 10, 5: 60, 10: 300}))
 
     def test_scheduled_actions_are_active(self):
         for xmlid in (
             "retail_connector_base.ir_cron_retail_sync_log_gc",
             "retail_connector_base.ir_cron_retail_exception_age",
             "retail_connector_base.ir_cron_retail_failed_jobs",
+            "retail_connector_base.ir_cron_retail_webhook_waiting",
         ):
             self.assertTrue(self.env.ref(xmlid).active, xmlid)
 
