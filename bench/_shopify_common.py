@@ -46,12 +46,12 @@ class SandboxProcess:
     (a sandbox thread would share the importer's interpreter and GIL).
     ``url``, ``clear_calls()``, ``call_count()``, ``stop()``."""
 
-    def __init__(self, **store):
+    def __init__(self, latency_ms=0, **store):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve_sandbox, args=(child, store), daemon=True)
+        self._process = context.Process(target=_serve_sandbox, args=(child, store, latency_ms), daemon=True)
         self._process.start()
         self.url = self._conn.recv()
 
@@ -71,8 +71,9 @@ class SandboxProcess:
         self._process.join(10)
 
 
-def _serve_sandbox(conn, store):
+def _serve_sandbox(conn, store, latency_ms=0):
     sandbox = start_sandbox(**store)
+    sandbox.faults.latency_ms = latency_ms  # every answer delayed, like a real shop's round trip
     conn.send(sandbox.url)
     while True:
         command = conn.recv()

@@ -17,9 +17,12 @@ a process of its own on the same 2 cores (Shopify is not inside Odoo's worker).
 Queries are counted with Odoo's own counter (``odoo.sql_db.sql_counter``,
 every statement sent through an Odoo cursor).
 
-    python3 bench/order_import.py [--orders 1000]
+With ``--latency-ms`` every sandbox answer is delayed like a real shop's round
+trip: the catch-up then shows what reading the next page ahead saves.
 
-Last line: BENCH order_import orders=... imported=... seconds=... orders_per_s=... queries_per_order=...
+    python3 bench/order_import.py [--orders 1000] [--latency-ms 100]
+
+Last line: BENCH order_import orders=... latency_ms=... imported=... seconds=... orders_per_s=... queries_per_order=...
 """
 
 import argparse
@@ -36,10 +39,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--products", type=int, default=60)
+    parser.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        help="delay every sandbox answer, like a real shop's round trip (Shopify: about 100-300 ms)",
+    )
     args = parser.parse_args()
 
     shopify()
-    sandbox = SandboxProcess(orders=args.orders, products=args.products, seed=3, problems=False)
+    sandbox = SandboxProcess(
+        orders=args.orders, products=args.products, seed=3, problems=False, latency_ms=args.latency_ms
+    )
     database = Throwaway()
     try:
         database.install("retail_connector_shopify")
@@ -70,7 +81,8 @@ def main():
             (backend_id,),
         )[0][0]
         print(
-            f"BENCH order_import orders={args.orders} imported={imported} open_exceptions={exceptions} "
+            f"BENCH order_import orders={args.orders} latency_ms={args.latency_ms} imported={imported} "
+            f"open_exceptions={exceptions} "
             f"graphql_calls={sandbox.call_count()} seconds={seconds:.1f} orders_per_s={args.orders / seconds:.1f} "
             f"queries_per_order={queries / args.orders:.0f}"
         )

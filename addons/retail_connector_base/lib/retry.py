@@ -15,6 +15,8 @@ import requests
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from .read_ahead import read_ahead
+
 #: delay for transient failures when the remote gives no hint (seconds)
 DEFAULT_TRANSIENT_DELAY = 30
 #: cap for any computed delay (seconds)
@@ -196,7 +198,9 @@ def catch_up(pages, import_one, end_page=None):
     """Import ``pages`` of records with ``import_one(record) -> its 'updated at'``.
 
     ``pages`` yields ``(records, next_cursor)`` (lazily: fetching a page may
-    fail too). ``end_page(last)``, when given, finishes what ``import_one``
+    fail too). It is read ahead (:mod:`.read_ahead`): the next page is fetched
+    in a background thread while this one is imported, so ``pages`` must only
+    talk to the channel, never to the database. ``end_page(last)``, when given, finishes what ``import_one``
     left for a batch: after each page (``last`` False), and with ``last`` True
     once the pages are done or before pausing half-way.
     Returns the newest 'updated at'. A throttled or transient error half-way
@@ -205,7 +209,7 @@ def catch_up(pages, import_one, end_page=None):
     """
     newest = cursor = None
     try:
-        for records, next_cursor in pages:
+        for records, next_cursor in read_ahead(pages):
             for record in records:
                 updated_at = import_one(record)
                 if updated_at and (newest is None or updated_at > newest):

@@ -1,5 +1,6 @@
 """Plain-Python tests for lib.retry (no database needed)."""
 
+import threading
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -7,6 +8,7 @@ import requests
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_connector_base.lib import retry
+from odoo.addons.retail_connector_base.lib.read_ahead import read_ahead
 
 HTTP_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
 HTTP_DATE_TS = parsedate_to_datetime(HTTP_DATE).timestamp()
@@ -255,3 +257,41 @@ def test_catch_up_finishes_the_last_batch_when_done():
     calls = []
     retry.catch_up(_pages(([("a", 1)], None)), lambda record: record[1], end_page=calls.append)
     assert calls == [False, True]
+
+
+# --------------------------------------------------------------------------- read_ahead
+
+
+def test_read_ahead_yields_every_item_in_order():
+    assert list(read_ahead(iter(range(7)))) == list(range(7))
+    assert list(read_ahead([])) == []
+
+
+def test_catch_up_fetches_the_next_page_while_the_current_one_is_imported():
+    next_page_requested = threading.Event()
+
+    def pages():
+        yield ["first page"], "c1"
+        next_page_requested.set()
+        yield ["second page"], "c2"
+
+    imported = []
+
+    def import_one(record):
+        # Without read-ahead the second page is only asked for after this returns.
+        imported.append((record, next_page_requested.wait(timeout=10)))
+
+    retry.catch_up(pages(), import_one)
+    assert imported == [("first page", True), ("second page", True)]
+
+
+def test_catch_up_raises_a_page_read_ahead_when_it_reaches_it():
+    # The second page fails while the first is being imported: the first is
+    # still imported, and the catch-up pauses after it, at its cursor.
+    imported = []
+    pages = _pages((["a", "b"], "p1"), fail_with=retry.ThrottledError("busy", retry_after=4))
+    with pytest.raises(retry.CatchUpPaused) as paused:
+        retry.catch_up(pages, lambda record: imported.append(record))
+    assert imported == ["a", "b"]
+    assert paused.value.cursor == "p1"
+    assert paused.value.seconds == 4

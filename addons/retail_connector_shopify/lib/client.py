@@ -11,7 +11,9 @@ query the last known bucket cannot pay raises ``ThrottledError`` at once
 import json
 import logging
 import re
+import threading
 import time
+from contextlib import contextmanager
 
 import requests
 
@@ -65,6 +67,10 @@ class ShopifyClient:
         self.throttle_status = None
         self._throttle_seen_at = None
         self._page_sizes = {}
+        # A catch-up reads its next page in a background thread (retail_connector_base
+        # read_ahead) while the importer calls Shopify too: the bucket is shared.
+        self._lock = threading.Lock()
+        self._in_flight = 0
 
     def __repr__(self):  # never show the token
         return f"<ShopifyClient {self.shop_domain} {self.api_version}>"
@@ -95,6 +101,8 @@ class ShopifyClient:
 
     def _check_bucket(self, requested, operation):
         available = self.available_points()
+        if available is not None:
+            available -= self._in_flight  # spent by calls not answered yet
         if available is None or available >= requested:
             return
         restore_rate = (self.throttle_status or {}).get("restoreRate") or 0
@@ -105,6 +113,18 @@ class ShopifyClient:
             retry_after=wait,
             details={"requestedQueryCost": requested, "throttleStatus": dict(self.throttle_status)},
         )
+
+    @contextmanager
+    def _reserve(self, requested, operation):
+        """Hold ``requested`` points of the bucket for one call until it is answered."""
+        with self._lock:
+            self._check_bucket(requested, operation)
+            self._in_flight += requested
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= requested
 
     def _record(self, payload, requested):
         cost_info = ((payload or {}).get("extensions") or {}).get("cost")
@@ -149,21 +169,23 @@ class ShopifyClient:
                 f"Shopify query {label} would cost {requested} points (limit {self.max_cost}); "
                 "request fewer objects per page"
             )
-        self._check_bucket(requested, label)
-        try:
-            _response, payload = transport.request_json(
-                "POST",
-                self.endpoint,
-                session=self.session,
-                timeout=self.timeout,
-                json={"query": text, "variables": variables, "operationName": operation_name},
-                headers={"X-Shopify-Access-Token": self._token, "Accept": "application/json"},
-            )
-        except ChannelError as error:
-            self.call_count += 1
-            raise self._scrub(error) from None
-        self.call_count += 1
-        self._record(payload, requested)
+        with self._reserve(requested, label):
+            try:
+                _response, payload = transport.request_json(
+                    "POST",
+                    self.endpoint,
+                    session=self.session,
+                    timeout=self.timeout,
+                    json={"query": text, "variables": variables, "operationName": operation_name},
+                    headers={"X-Shopify-Access-Token": self._token, "Accept": "application/json"},
+                )
+            except ChannelError as error:
+                with self._lock:
+                    self.call_count += 1
+                raise self._scrub(error) from None
+            with self._lock:
+                self.call_count += 1
+                self._record(payload, requested)
         _logger.debug(
             "Shopify %s: requested %s, actual %s points",
             label,

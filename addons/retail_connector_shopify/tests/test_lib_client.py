@@ -181,6 +181,19 @@ class TestExecute(ClientCase):
         self.assertAlmostEqual(info.exception.retry_after, requested / 50.0, delta=0.1)
         self.assertEqual(self.client.call_count, 1)
 
+    def test_points_of_a_call_in_flight_are_not_spent_twice(self):
+        # A catch-up reads its next page in a background thread while the importer
+        # calls Shopify: the second call must count what the first one holds.
+        requested = cost.requested_cost(documents.load("shop"))
+        self.shop.queue(200, ok({"shop": {"name": "Demo"}}, actual=1, available=requested * 1.5, rate=0.001))
+        self.client.execute("shop")
+        with self.client._reserve(requested, "page read ahead"):
+            with self.assertRaises(retry.ThrottledError):
+                self.client.execute("shop")
+        self.shop.queue(200, ok({"shop": {"name": "Demo"}}, actual=1, available=requested * 1.5, rate=0.001))
+        self.assertEqual(self.client.execute("shop")["shop"]["name"], "Demo")  # released once answered
+        self.assertEqual(len(self.shop.requests), 2, "the call the bucket could not pay was not sent")
+
     def test_bucket_refills_with_time(self):
         self.shop.queue(200, ok({"shop": {"name": "Demo"}}, available=0.0, rate=50.0))
         self.client.execute("shop")
