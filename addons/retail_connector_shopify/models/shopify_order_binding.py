@@ -250,10 +250,9 @@ class ShopifyOrderBinding(models.Model):
                     description=f"Import the Shopify fulfilments of {binding.shopify_name or binding.external_id}",
                     identity_key=f"shopify-order-fulfillments-{binding.id}",
                 )._import_fulfillments_job()
-        refunds_model = self.env["shopify.refund.binding"]
-        for __, __, new_refunds, __ in deferred:
-            for refund in new_refunds:
-                refunds_model._import_refund(backend, refund)
+        self.env["shopify.refund.binding"]._import_refunds(
+            backend, [refund for __, __, new_refunds, __ in deferred for refund in new_refunds]
+        )
 
     def _import_fulfillments_job(self):
         """queue_job: apply the fulfilments of an order read fresh from Shopify."""

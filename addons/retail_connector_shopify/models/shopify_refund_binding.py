@@ -1,13 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from decimal import Decimal
+
+import psycopg2
 
 from odoo import api, fields, models
 
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_connector_base.lib.digest import payload_digest
 from odoo.addons.retail_connector_base.lib.retry import PermanentError
 
 from ..lib import normalize, versions
 from .shopify_order_binding import ZERO, cents, exact_price
+
+_logger = logging.getLogger(__name__)
 
 
 class ShopifyRefundBinding(models.Model):
@@ -75,13 +81,59 @@ class ShopifyRefundBinding(models.Model):
             if binding:
                 run.record = binding.odoo_id
                 run.skip("Already booked.")
+                self._after_refund_import(backend, refund, binding)
                 return binding
-            order_binding = self.env["shopify.order.binding"]._lookup(backend, refund["order_id"])
+            result = self._book_refunds(backend, [refund])
+            run.record = result.odoo_id
+        return result
+
+    @api.model
+    def _import_refunds(self, backend, refunds):
+        """Book the new refunds of a catch-up batch together: their credit notes are
+        created and posted, their payments booked and reconciled in one go. Should the
+        batch fail, each refund is booked on its own, so that one bad refund is
+        reported alone."""
+        refunds = list({refund["id"]: refund for refund in refunds}.values())
+        known = [refund for refund in refunds if self._lookup(backend, refund["id"])]
+        todo = [refund for refund in refunds if refund not in known]
+        if len(todo) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    for refund in todo:
+                        self._lock_external_id(backend, refund["id"])
+                    bindings = self._book_refunds(backend, todo)
+            except (RetryableJobError, psycopg2.OperationalError):
+                raise
+            except Exception:  # pylint: disable=broad-except
+                _logger.info("Booking %s refunds at once failed: booking them one by one.", len(todo))
+            else:
+                log = self.env["retail.sync.log"]
+                for refund, binding in zip(todo, bindings, strict=True):
+                    with log._track(backend, "import", "refund", external_id=refund["id"]) as run:
+                        run.external_updated_at = refund["updated_at"]
+                        run.record = binding.odoo_id
+                todo = []
+        for refund in known + todo:
+            self._import_refund(backend, refund)
+
+    @api.model
+    def _book_refunds(self, backend, refunds):
+        """Credit notes, bindings, refund payments and reconciliation of refunds not
+        booked yet (all or nothing); their bindings, in the order of ``refunds``."""
+        orders = self.env["shopify.order.binding"]
+        entries = []
+        for refund in refunds:
+            order_binding = orders._lookup(backend, refund["order_id"])
             if not order_binding:
                 raise PermanentError(f"Order {refund['order_id']} of Shopify refund {refund['id']} is not imported.")
-            effect = self._order_effect(refund, order_binding.taxes_included)
-            move = self._credit_note(backend, order_binding, refund)
-            binding = self.create(
+            entries.append((refund, order_binding))
+        moves = self.env["account.move"].create(
+            [self._credit_note_values(backend, order_binding, refund) for refund, order_binding in entries]
+        )
+        for (refund, __), move in zip(entries, moves, strict=True):
+            self._adjust_credit_note(move, refund)
+        bindings = self.create(
+            [
                 {
                     "backend_id": backend.id,
                     "external_id": refund["id"],
@@ -94,17 +146,30 @@ class ShopifyRefundBinding(models.Model):
                     "last_synced_at": fields.Datetime.now(),
                     "payload_digest": payload_digest(refund),
                 }
-            )
-            if backend.shopify_refund_move_state == "posted":
-                move.with_context(shopify_no_push=True).action_post()
-            self.env["shopify.payment.binding"]._sync_transactions(backend, order_binding, refund["transactions"])
-            order_binding._reconcile_all()
-            run.record = move
-            result = binding
-        return result
+                for (refund, order_binding), move in zip(entries, moves, strict=True)
+                for effect in [self._order_effect(refund, order_binding.taxes_included)]
+            ]
+        )
+        if backend.shopify_refund_move_state == "posted":
+            moves.with_context(shopify_no_push=True).action_post()
+        self.env["shopify.payment.binding"]._book_transactions(
+            backend, [(order_binding, refund["transactions"]) for refund, order_binding in entries]
+        )
+        plan = []
+        for order_binding in orders.union(*(order_binding for __, order_binding in entries)):
+            plan += order_binding._reconcile_plan()
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
+        for (refund, __), binding in zip(entries, bindings, strict=True):
+            self._after_refund_import(backend, refund, binding)
+        return bindings
 
     @api.model
-    def _credit_note(self, backend, order_binding, refund):
+    def _after_refund_import(self, backend, refund, binding):
+        """Hook: ``refund`` is bound to ``binding`` (booked now, or earlier)."""
+
+    @api.model
+    def _credit_note_values(self, backend, order_binding, refund):
         sale = order_binding.odoo_id
         invoice = sale.invoice_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")[:1]
         invoice = (
@@ -153,23 +218,24 @@ class ShopifyRefundBinding(models.Model):
         journal = invoice.journal_id or self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", sale.company_id.id)], limit=1
         )
-        move = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": (invoice.partner_id or sale.partner_invoice_id).id,
-                "company_id": sale.company_id.id,
-                "currency_id": (invoice.currency_id or sale.currency_id).id,
-                "journal_id": journal.id,
-                "invoice_date": (refund["created_at"] or fields.Datetime.now()).date(),
-                "invoice_origin": sale.name,
-                "ref": f"Shopify refund {refund['id']} of {order_binding.shopify_name or sale.name}",
-                "reversed_entry_id": invoice.id or False,
-                "narration": refund["note"] or False,
-                "invoice_line_ids": [(0, 0, vals) for vals in lines],
-            }
-        )
-        # Adjustments, and whatever Shopify refunded beyond (or short of) the items: one line,
-        # so the credit note equals what the customer got back, to the cent.
+        return {
+            "move_type": "out_refund",
+            "partner_id": (invoice.partner_id or sale.partner_invoice_id).id,
+            "company_id": sale.company_id.id,
+            "currency_id": (invoice.currency_id or sale.currency_id).id,
+            "journal_id": journal.id,
+            "invoice_date": (refund["created_at"] or fields.Datetime.now()).date(),
+            "invoice_origin": sale.name,
+            "ref": f"Shopify refund {refund['id']} of {order_binding.shopify_name or sale.name}",
+            "reversed_entry_id": invoice.id or False,
+            "narration": refund["note"] or False,
+            "invoice_line_ids": [(0, 0, vals) for vals in lines],
+        }
+
+    @api.model
+    def _adjust_credit_note(self, move, refund):
+        """Adjustments, and whatever Shopify refunded beyond (or short of) the items: one
+        line, so the credit note equals what the customer got back, to the cent."""
         difference = cents(refund["total"]) - cents(Decimal(str(move.amount_total)))
         if difference:
             reasons = ", ".join(adj["reason"] or "adjustment" for adj in refund["adjustments"]) or "difference"
@@ -189,7 +255,6 @@ class ShopifyRefundBinding(models.Model):
                     ]
                 }
             )
-        return move
 
     # ------------------------------------------------------------------
     # Odoo -> Shopify

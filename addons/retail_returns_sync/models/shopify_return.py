@@ -459,12 +459,11 @@ class ShopifyRefundBinding(models.Model):
     _inherit = "shopify.refund.binding"
 
     @api.model
-    def _import_refund(self, backend, refund):
+    def _after_refund_import(self, backend, refund, binding):
         """A Shopify refund of a return (refunds/create carries the return): its credit
         note belongs to the return, which is then refunded (and never refunded again)."""
-        binding = super()._import_refund(backend, refund)
-        if binding and refund.get("return_id"):
+        super()._after_refund_import(backend, refund, binding)
+        if refund.get("return_id"):
             rma = self.env["retail.return.binding"]._lookup_record(backend, refund["return_id"])
             if rma:
                 rma._shopify_link_refund(binding.odoo_id)
-        return binding
