@@ -166,7 +166,8 @@ class ShopifyRefundBinding(models.Model):
 
     @api.model
     def _after_refund_import(self, backend, refund, binding):
-        """Hook: ``refund`` is bound to ``binding`` (booked now, or earlier)."""
+        """Hook: ``refund`` is bound to ``binding`` (booked now, or earlier); returns the binding."""
+        return binding
 
     @api.model
     def _credit_note_values(self, backend, order_binding, refund):

@@ -462,8 +462,9 @@ class ShopifyRefundBinding(models.Model):
     def _after_refund_import(self, backend, refund, binding):
         """A Shopify refund of a return (refunds/create carries the return): its credit
         note belongs to the return, which is then refunded (and never refunded again)."""
-        super()._after_refund_import(backend, refund, binding)
+        binding = super()._after_refund_import(backend, refund, binding)
         if refund.get("return_id"):
             rma = self.env["retail.return.binding"]._lookup_record(backend, refund["return_id"])
             if rma:
                 rma._shopify_link_refund(binding.odoo_id)
+        return binding
