@@ -7,3 +7,4 @@ from . import retail_exception_type
 from . import retail_exception
 from . import retail_webhook_event
 from . import queue_job
+from . import res_partner

@@ -576,11 +576,8 @@ class ShopifyOrderBinding(models.Model):
         customer = order["customer"] or {}
         email = (customer.get("email") or order["email"] or "").strip()
         phone = (customer.get("phone") or order["phone"] or "").strip()
-        partners = self.env["res.partner"].with_context(active_test=False)
-        domain = [("parent_id", "=", False), ("company_id", "in", (backend.company_id.id, False))]
-        partner = email and partners.search([*domain, ("email", "=ilike", email)], limit=1, order="id")
-        if not partner and phone:
-            partner = partners.search([*domain, ("phone", "=", phone)], limit=1, order="id")
+        partners = self.env["res.partner"]
+        partner = partners._retail_find_customer(backend.company_id, email, phone)
         if partner:
             return partner
         address = order["billing_address"] or order["shipping_address"] or {}

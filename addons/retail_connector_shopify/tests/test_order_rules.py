@@ -124,6 +124,18 @@ class TestOrderRules(OrderImportMixin, ShopifyCase):
         self.assertNotIn(partner, by_email | by_phone)
         self.assertEqual(partner.email, "new.person@example.com")
 
+    def test_customer_found_by_email_in_display_form(self):
+        # Contacts typed by hand often hold "Name <address>": the same customer
+        order = self.clean_order(new_id="777009")
+        known = self.env["res.partner"].create({"name": "Known", "email": f"Known Customer <{order['email'].upper()}>"})
+        archived = self.env["res.partner"].create({"name": "Old", "email": "old.customer@example.com", "active": False})
+        self.assertEqual(self.importer()._import_order(self.backend, order).odoo_id.partner_id, known)
+        order = self.clean_order(new_id="777010")
+        order["email"] = "Old.Customer@Example.com"
+        order["customer"] = dict(order["customer"] or {}, email="Old.Customer@Example.com")
+        # an archived customer is found too: never created twice
+        self.assertEqual(self.importer()._import_order(self.backend, order).odoo_id.partner_id, archived)
+
     def test_discounts_shipping_taxes_exact(self):
         order = self.clean_order(lambda o: any(line["discount"] for line in o["lines"]))
         sale = self.importer()._import_order(self.backend, order).odoo_id
