@@ -18,11 +18,14 @@ Queries are counted with Odoo's own counter (``odoo.sql_db.sql_counter``,
 every statement sent through an Odoo cursor).
 
 With ``--latency-ms`` every sandbox answer is delayed like a real shop's round
-trip: the catch-up then shows what reading the next page ahead saves.
+trip: the catch-up then shows what reading the next page ahead saves. With
+``--customers`` the database already holds that many contacts, as a shop with
+a customer base does: each order's customer lookup must not read them all.
 
-    python3 bench/order_import.py [--orders 1000] [--latency-ms 100]
+    python3 bench/order_import.py [--orders 1000] [--latency-ms 100] [--customers 100000]
 
-Last line: BENCH order_import orders=... latency_ms=... imported=... seconds=... orders_per_s=... queries_per_order=...
+Last line: BENCH order_import orders=... latency_ms=... customers=... imported=... seconds=...
+orders_per_s=... queries_per_order=...
 """
 
 import argparse
