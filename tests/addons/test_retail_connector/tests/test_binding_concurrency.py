@@ -1,10 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import threading
 
-from odoo import api
+from odoo import SUPERUSER_ID, api
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.retail_connector_base.models.retail_webhook_event import inbox_job_key
 
 from .common import customer_payload, make_backend
 
@@ -74,3 +75,53 @@ class TestConcurrentImport(TransactionCase):
             bindings.unlink()
             partners.unlink()
             env["retail.backend"].browse(backend_id).unlink()
+
+
+class TestInboxJobEnqueuedMeanwhile(TransactionCase):
+    """A delivery whose transaction began before the runner enqueued the backend's
+    pending inbox job must not count on that job: it may already be past the point
+    of seeing the new event. The delivery queues an inbox job of its own."""
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def test_delivery_queues_its_own_inbox_job_when_the_pending_one_was_enqueued_meanwhile(self):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            backend = make_backend(env, name="Inbox Race Shop")
+            backend_id = backend.id
+            pending_uuid = env["retail.webhook.event"]._delay_inbox_job(backend).uuid
+        self.addCleanup(self._cleanup, backend_id)
+        key = inbox_job_key(backend_id)
+
+        with self.registry.cursor() as delivery_cr:
+            delivery_cr.execute("SELECT 1")  # the delivery's snapshot: the inbox job is pending in it
+            # Meanwhile the job runner enqueues that job and commits.
+            with self.registry.cursor() as runner_cr:
+                runner_cr.execute("UPDATE queue_job SET state = 'enqueued' WHERE uuid = %s", (pending_uuid,))
+            env = self._env(delivery_cr)
+            backend = env["retail.backend"].browse(backend_id)
+            job = env["retail.webhook.event"]._ensure_inbox_job(backend)
+            self.assertTrue(job, "the enqueued job may not see this delivery's event: a new one is queued")
+            self.assertNotEqual(job.uuid, pending_uuid)
+
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state, count(*) FROM queue_job WHERE identity_key = %s GROUP BY state", (key,))
+            self.assertEqual(dict(cr.fetchall()), {"enqueued": 1, "pending": 1})
+
+    def test_delivery_relies_on_a_pending_inbox_job(self):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            backend_id = make_backend(env, name="Inbox Pending Shop").id
+            env["retail.webhook.event"]._delay_inbox_job(env["retail.backend"].browse(backend_id))
+        self.addCleanup(self._cleanup, backend_id)
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            self.assertFalse(env["retail.webhook.event"]._ensure_inbox_job(env["retail.backend"].browse(backend_id)))
+            cr.execute("SELECT count(*) FROM queue_job WHERE identity_key = %s", (inbox_job_key(backend_id),))
+            self.assertEqual(cr.fetchone()[0], 1)
+
+    def _cleanup(self, backend_id):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM queue_job WHERE identity_key = %s", (inbox_job_key(backend_id),))
+            self._env(cr)["retail.backend"].browse(backend_id).unlink()
