@@ -9,10 +9,11 @@ refunded, partially refunded, cancelled, fulfilled, multi-currency, taxes
 included or not; the planted problems are off so that every order imports).
 The backend is configured like tests/common.py (mappings, variants bound).
 
-Timed: the orders catch-up, the paginated GraphQL path
-(``shopify.order.binding._catch_up_orders(backend, since=None)``, what the
-catch-up job runs: pages of orders, each order imported with its payments,
-refunds, invoice and fulfilments), committed at the end. The sandbox runs in
+Timed: the orders catch-up, the paginated GraphQL path, as the worker runs
+it: catch-up jobs (``retail.backend._catch_up_job``) of ``--batch-size``
+orders each (the backend's 'Records per Catch-up Job'), one transaction per
+job, each job's continuation performed as soon as it is queued; each order
+imported with its payments, refunds, invoice and fulfilments. The sandbox runs in
 a process of its own on the same 2 cores (Shopify is not inside Odoo's worker).
 Queries are counted with Odoo's own counter (``odoo.sql_db.sql_counter``,
 every statement sent through an Odoo cursor).
@@ -22,9 +23,9 @@ trip: the catch-up then shows what reading the next page ahead saves. With
 ``--customers`` the database already holds that many contacts, as a shop with
 a customer base does: each order's customer lookup must not read them all.
 
-    python3 bench/order_import.py [--orders 1000] [--latency-ms 100] [--customers 100000]
+    python3 bench/order_import.py [--orders 1000] [--latency-ms 100] [--customers 100000] [--batch-size 100]
 
-Last line: BENCH order_import orders=... latency_ms=... customers=... imported=... seconds=...
+Last line: BENCH order_import orders=... latency_ms=... customers=... batch_size=... jobs=... imported=... seconds=...
 orders_per_s=... queries_per_order=...
 """
 
@@ -55,6 +56,26 @@ def add_customers(database, count):
     database.sql("ANALYZE res_partner")
 
 
+def run_catch_up_jobs(registry, backend_id):
+    """The orders catch-up as the worker runs it: one job per share of orders,
+    each in its own transaction, the next one started as soon as it is queued."""
+    from odoo import SUPERUSER_ID, api
+
+    resume = {"entity": "orders", "since": None, "cursor": None, "newest": None}
+    jobs = 0
+    while resume:
+        jobs += 1
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["retail.backend"].browse(backend_id)._catch_up_job(resume=resume)
+            continued = env["queue.job"].search(
+                [("method_name", "=", "_catch_up_job"), ("state", "=", "pending")], limit=1
+            )
+            resume = continued.kwargs.get("resume")
+            continued.unlink()  # performed by the next turn of this loop
+    return jobs
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1000)
@@ -70,6 +91,12 @@ def main():
         type=int,
         default=0,
         help="contacts already in the database (a shop with a customer base), none of them the shop's",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=100,
+        help="orders per catch-up job (the backend's 'Records per Catch-up Job'; 0: one job for all)",
     )
     args = parser.parse_args()
 
@@ -89,15 +116,13 @@ def main():
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
             backend, __, __, __ = configure_backend(env, sandbox)
+            backend.catch_up_batch_size = args.batch_size
             backend_id = backend.id
         sandbox.clear_calls()
 
         queries = odoo.sql_db.sql_counter
         started = time.perf_counter()
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            backend = env["retail.backend"].browse(backend_id)
-            env["shopify.order.binding"]._catch_up_orders(backend, None)
+        jobs = run_catch_up_jobs(registry, backend_id)
         seconds = time.perf_counter() - started
         queries = odoo.sql_db.sql_counter - queries
 
@@ -110,6 +135,7 @@ def main():
         )[0][0]
         print(
             f"BENCH order_import orders={args.orders} latency_ms={args.latency_ms} customers={args.customers} "
+            f"batch_size={args.batch_size} jobs={jobs} "
             f"imported={imported} "
             f"open_exceptions={exceptions} "
             f"graphql_calls={sandbox.call_count()} seconds={seconds:.1f} orders_per_s={args.orders / seconds:.1f} "

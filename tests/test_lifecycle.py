@@ -14,7 +14,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
-from odoo.addons.retail_connector_base.tests.common import perform_jobs
+from odoo.addons.retail_connector_base.tests.common import perform_jobs, perform_jobs_until_done
 from odoo.addons.retail_connector_shopify.tests.common import UNMAPPED_TAX_TITLE, ShopifyCase
 from odoo.addons.retail_connector_shopify.tests.test_order_import import OrderImportMixin, money
 
@@ -134,7 +134,7 @@ class TestRetailLifecycle(OrderImportMixin, ShopifyCase):
         # 1. import everything (the catch-up job), one sale order per Shopify order, to the cent
         with trap_jobs() as trap:
             self.backend._catch_up_job()
-            trap.perform_enqueued_jobs()
+            perform_jobs_until_done(trap)
         bindings = self.bindings()
         self.assertEqual(len(bindings), len(importable))
         self.assertEqual(len(bindings.odoo_id), len(importable))
@@ -252,7 +252,7 @@ class TestRetailLifecycle(OrderImportMixin, ShopifyCase):
         # the refunds made in step 3 come back as transactions on the next order read
         with trap_jobs() as trap:
             self.backend._catch_up_job()
-            trap.perform_enqueued_jobs()
+            perform_jobs_until_done(trap)
         with trap_jobs() as trap:
             self.backend.action_shopify_fetch_payouts()
             trap.perform_enqueued_jobs()

@@ -182,6 +182,18 @@ class CatchUpPaused(Exception):
         self.cursor = cursor
 
 
+class CatchUpContinues(CatchUpPaused):
+    """A catch-up stopped, at a page boundary, once it had imported its share of
+    records (``max_records``) with pages left: what it imported is committed with
+    its job and a new job goes on at once from ``cursor``. One job per share keeps
+    transactions short: progress stands if a later record fails, locks are brief,
+    and PostgreSQL is not slowed by one transaction writing thousands of rows."""
+
+    def __init__(self, newest, cursor, imported):
+        super().__init__(newest, 0, f"{imported} records imported, the rest continues in a new job", cursor)
+        self.imported = imported
+
+
 def pause_catch_up(error, newest, cursor=None):
     """:class:`CatchUpPaused` for a throttled/transient ``error`` (a channel
     error or the job error a tracked run raised), None for any other error."""
@@ -194,26 +206,31 @@ def pause_catch_up(error, newest, cursor=None):
     return CatchUpPaused(newest, _clamp(seconds), str(error), cursor)
 
 
-def catch_up(pages, import_one, end_page=None):
+def catch_up(pages, import_one, end_page=None, max_records=None):
     """Import ``pages`` of records with ``import_one(record) -> its 'updated at'``.
 
-    ``pages`` yields ``(records, next_cursor)`` (lazily: fetching a page may
-    fail too). It is read ahead (:mod:`.read_ahead`): the next page is fetched
-    in a background thread while this one is imported, so ``pages`` must only
-    talk to the channel, never to the database. ``end_page(last)``, when given, finishes what ``import_one``
+    ``pages`` yields ``(records, next_cursor)``, ``next_cursor`` None on the last
+    page (lazily: fetching a page may fail too). It is read ahead
+    (:mod:`.read_ahead`): the next page is fetched in a background thread while
+    this one is imported, so ``pages`` must only talk to the channel, never to
+    the database. ``end_page(last)``, when given, finishes what ``import_one``
     left for a batch: after each page (``last`` False), and with ``last`` True
-    once the pages are done or before pausing half-way.
+    once the pages are done or before stopping half-way.
     Returns the newest 'updated at'. A throttled or transient error half-way
     raises :class:`CatchUpPaused` with the progress and the cursor after the
-    last complete page; any other error goes up unchanged.
+    last complete page; any other error goes up unchanged. With ``max_records``,
+    the pages stop once that many records are imported and, if pages are left,
+    :class:`CatchUpContinues` says from which cursor.
     """
     newest = cursor = None
+    imported = 0
     try:
-        for records, next_cursor in read_ahead(pages):
+        for records, next_cursor in read_ahead(_share(pages, max_records)):
             for record in records:
                 updated_at = import_one(record)
                 if updated_at and (newest is None or updated_at > newest):
                     newest = updated_at
+            imported += len(records)
             if end_page:
                 end_page(False)
             cursor = next_cursor
@@ -226,4 +243,17 @@ def catch_up(pages, import_one, end_page=None):
         raise paused from error
     if end_page:
         end_page(True)
+    if max_records and imported >= max_records and cursor:  # pages are left
+        raise CatchUpContinues(newest, cursor, imported)
     return newest
+
+
+def _share(pages, max_records):
+    """``pages`` up to the one that reaches ``max_records`` records: the read-ahead
+    thread then fetches no page this catch-up will not import."""
+    count = 0
+    for records, next_cursor in pages:
+        yield records, next_cursor
+        count += len(records)
+        if max_records and count >= max_records:
+            return

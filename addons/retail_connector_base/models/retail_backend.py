@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
-from ..lib.retry import CatchUpPaused
+from ..lib.retry import CatchUpContinues, CatchUpPaused
 
 MANAGER_GROUP = "retail_connector_base.group_retail_connector_manager"
 DASHBOARD_LAG_HOURS = 24
@@ -54,6 +54,9 @@ class RetailBackend(models.Model):
     _description = "Retail Channel Backend"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "sequence, name, id"
+    _catch_up_batch_size_positive = models.Constraint(
+        "CHECK(catch_up_batch_size >= 0)", "Records per catch-up job cannot be negative."
+    )
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -87,6 +90,13 @@ class RetailBackend(models.Model):
         default=10,
         help="The catch-up asks the channel for records updated since the watermark minus this overlap, "
         "so that records written while the previous run was reading are not missed.",
+    )
+    catch_up_batch_size = fields.Integer(
+        string="Records per Catch-up Job",
+        default=100,
+        help="A catch-up job imports at most about this many records (whole pages), then a new job "
+        "goes on: each job commits its share, so progress stands if a later record fails and "
+        "transactions stay short. 0: one job imports everything.",
     )
     watermark_ids = fields.One2many("retail.sync.watermark", "backend_id", string="Sync Watermarks")
     exception_ids = fields.One2many("retail.exception", "backend_id", string="Exceptions")
@@ -254,14 +264,17 @@ class RetailBackend(models.Model):
                 newest = max(filter(None, (paused.newest, resume.get("newest"))), default=None)
                 self.with_delay(
                     channel=IMPORT_CHANNEL,
-                    eta=paused.seconds,
-                    description=f"Catch up with {self.name} (resumed)",
+                    eta=paused.seconds or None,
+                    description=f"Catch up with {self.name} (continued)",
                     identity_key=f"retail-catch-up-{self.id}",
                 )._catch_up_job(
                     resume={"entity": entity, "since": since, "cursor": paused.cursor or cursor, "newest": newest}
                 )
                 mark._advance(success=False)
-                done.append(f"{entity} paused ({paused.reason}), resumes in {paused.seconds} s")
+                if isinstance(paused, CatchUpContinues):
+                    done.append(f"{entity}: {paused.reason}")
+                else:
+                    done.append(f"{entity} paused ({paused.reason}), resumes in {paused.seconds} s")
                 break
             if entity == resume.get("entity"):
                 newest = max(filter(None, (newest, resume.get("newest"))), default=None)

@@ -10,3 +10,13 @@ def perform_jobs(trap, rounds=2):
     """
     for __ in range(rounds):
         trap.perform_enqueued_jobs()
+
+
+def perform_jobs_until_done(trap, max_rounds=50):
+    """Perform the jobs ``trap`` holds and those they queue, until none is left
+    (a catch-up continues in a new job per share of records)."""
+    for __ in range(max_rounds):
+        if not trap.enqueued_jobs:
+            return
+        trap.perform_enqueued_jobs()
+    raise AssertionError(f"jobs still queued after {max_rounds} rounds: {trap.enqueued_jobs}")

@@ -259,6 +259,34 @@ def test_catch_up_finishes_the_last_batch_when_done():
     assert calls == [False, True]
 
 
+def test_catch_up_stops_after_its_share_of_records_at_a_page_boundary():
+    fetched = []
+
+    def pages():
+        for number in range(1, 6):
+            fetched.append(number)
+            yield [(f"r{number}a", number), (f"r{number}b", number)], f"after-{number}" if number < 5 else None
+
+    calls = []
+    with pytest.raises(retry.CatchUpContinues) as stopped:
+        retry.catch_up(pages(), lambda record: calls.append(record[0]) or record[1], calls.append, max_records=3)
+    # two whole pages (4 records >= 3), their batch finished; the third page is never asked for
+    assert calls == ["r1a", "r1b", False, "r2a", "r2b", False, True]
+    assert fetched == [1, 2]
+    assert (stopped.value.newest, stopped.value.cursor, stopped.value.seconds, stopped.value.imported) == (
+        2,
+        "after-2",
+        0,
+        4,
+    )
+    assert isinstance(stopped.value, retry.CatchUpPaused)  # resumed by the same path as a pause
+
+
+def test_catch_up_share_reached_on_the_last_page_ends_normally():
+    pages = _pages(([("a", 1), ("b", 2)], "p1"), ([("c", 3)], None))
+    assert retry.catch_up(pages, lambda record: record[1], max_records=3) == 3
+
+
 # --------------------------------------------------------------------------- read_ahead
 
 

@@ -272,9 +272,10 @@ class ShopifyClient:
             variables["after"] = cursor
 
     def pages(self, name, variables=None, path=()):
-        """``(nodes, endCursor)`` per page, for :func:`retail_connector_base.lib.retry.catch_up`."""
+        """``(nodes, cursor of the next page)`` per page, the cursor None on the last
+        page, for :func:`retail_connector_base.lib.retry.catch_up`."""
         for nodes, page_info in self.paginate(name, variables, path):
-            yield nodes, page_info.get("endCursor")
+            yield nodes, page_info.get("endCursor") if page_info.get("hasNextPage") else None
 
     def iter_nodes(self, name, variables=None, path=()):
         """Every node of every page (see :meth:`paginate`)."""

@@ -362,7 +362,7 @@ class ShopifyOrderBinding(models.Model):
                 self._book_deferred(backend, batch, client)
 
         pages = client.pages("orders", {"query": query, "after": cursor}, ("orders",))
-        return catch_up(pages, import_one, end_page=end_page)
+        return catch_up(pages, import_one, end_page=end_page, max_records=backend.catch_up_batch_size)
 
     # ------------------------------------------------------------------
     # Rules

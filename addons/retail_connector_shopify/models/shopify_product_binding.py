@@ -42,7 +42,7 @@ class ShopifyProductBinding(models.Model):
             return variant["updated_at"]
 
         pages = client.pages("product_variants", {"query": query, "after": cursor}, ("productVariants",))
-        return catch_up(pages, import_one)
+        return catch_up(pages, import_one, max_records=backend.catch_up_batch_size)
 
     @api.model
     def _import_variant(self, backend, variant, payload=None):

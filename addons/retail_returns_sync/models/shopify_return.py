@@ -173,7 +173,8 @@ class RetailReturnBinding(models.Model):
                         self._shopify_import_return(backend, current, client=client)
             return parse_timestamp(node.get("updatedAt")) if node.get("updatedAt") else None
 
-        return catch_up(client.pages("order_returns", {"query": query, "after": cursor}, ("orders",)), import_one)
+        pages = client.pages("order_returns", {"query": query, "after": cursor}, ("orders",))
+        return catch_up(pages, import_one, max_records=backend.catch_up_batch_size)
 
     @api.model
     def _shopify_import_return(self, backend, ret, client=None):

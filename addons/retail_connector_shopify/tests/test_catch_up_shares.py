@@ -1,0 +1,47 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A catch-up imports a share of records per job, then a new job goes on from
+the page cursor: every order ends up imported once, and the watermark moves
+only when the whole period is in."""
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.retail_connector_base.tests.common import perform_jobs_until_done
+
+from .common import ShopifyCase
+from .test_order_import import OrderImportMixin
+
+
+class TestCatchUpShares(OrderImportMixin, ShopifyCase):
+    store_orders = 24
+
+    def order_bindings(self):
+        return self.env["shopify.order.binding"].search([("backend_id", "=", self.backend.id)])
+
+    def test_each_job_imports_its_share_and_a_new_job_goes_on_from_the_cursor(self):
+        statuses = self.backend._shopify_import_statuses()
+        importable = [
+            o for o in self.orders_by_name.values() if o["financial_status"] in statuses and not self.problem_of(o)
+        ]
+        page = self.backend._shopify_client().page_size("orders", {"query": None})
+        self.assertLess(page, self.store_orders, "the shop has several pages of orders")
+        self.backend.catch_up_batch_size = 1  # one page per job
+        resume = {"entity": "orders", "since": None, "cursor": None, "newest": None}
+        with trap_jobs() as trap:
+            message = self.backend._catch_up_job(resume=resume)
+            self.assertIn(f"orders: {page} records imported, the rest continues in a new job", message)
+            first_page = self.order_bindings()
+            self.assertTrue(0 < len(first_page) <= page)
+            continued = [job for job in trap.enqueued_jobs if job.method_name == "_catch_up_job"]
+            self.assertEqual(len(continued), 1)
+            self.assertTrue(continued[0].kwargs["resume"]["cursor"], "goes on after the imported page")
+            self.assertFalse(continued[0].eta, "at once: nothing to wait for")
+            self.assertFalse(self.backend._get_watermark("orders").last_external_updated_at)
+
+            perform_jobs_until_done(trap)
+        bindings = self.order_bindings()
+        self.assertEqual(len(bindings), len(importable))
+        self.assertEqual(len(bindings.odoo_id), len(importable), "no order imported twice")
+        self.assertEqual(sorted(bindings.mapped("shopify_total")), sorted(float(o["total"]) for o in importable))
+        self.assertEqual(
+            self.backend._get_watermark("orders").last_external_updated_at,
+            max(order["updated_at"] for order in self.orders_by_name.values()),
+        )
