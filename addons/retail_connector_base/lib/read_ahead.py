@@ -1,4 +1,4 @@
-"""Fetch the next page while the current one is imported.
+"""Fetch the next page while the current one is imported; make other reads ahead.
 
 A catch-up alternates two kinds of work: waiting for the channel to answer a
 page, and importing that page into Odoo. Nothing in the next page depends on
@@ -32,3 +32,44 @@ def read_ahead(iterable):
         # A caller that stops early leaves at most one request in flight; its
         # answer is dropped. Nothing waits for it.
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+class Prefetcher:
+    """Channel reads started before the code that needs them runs.
+
+    While Odoo imports the first records of a page, the reads its next records
+    will need (a refund, an order's fulfilments) are made in a background
+    thread: ``submit(key, read, *args)`` starts one, ``take(key, read, *args)``
+    returns its answer, or makes the read then and there when none was started
+    or the early one failed (the error it gives now is the one that counts).
+    Reads only (HTTP, no database), as for :func:`read_ahead`.
+    """
+
+    def __init__(self):
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retail-prefetch")
+        self._started = {}
+
+    def submit(self, key, read, *args):
+        if key not in self._started:
+            self._started[key] = self._executor.submit(read, *args)
+
+    def take(self, key, read, *args):
+        started = self._started.pop(key, None)
+        if started is not None:
+            try:
+                return started.result()
+            except Exception:  # pylint: disable=broad-except
+                # read again below: the outcome of the read made now is the one that counts
+                pass
+        return read(*args)
+
+    def close(self):
+        """Drop what was not taken; a read in flight finishes unheard."""
+        self._started.clear()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()

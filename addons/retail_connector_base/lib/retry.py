@@ -206,7 +206,7 @@ def pause_catch_up(error, newest, cursor=None):
     return CatchUpPaused(newest, _clamp(seconds), str(error), cursor)
 
 
-def catch_up(pages, import_one, end_page=None, max_records=None):
+def catch_up(pages, import_one, end_page=None, max_records=None, start_page=None):
     """Import ``pages`` of records with ``import_one(record) -> its 'updated at'``.
 
     ``pages`` yields ``(records, next_cursor)``, ``next_cursor`` None on the last
@@ -215,7 +215,9 @@ def catch_up(pages, import_one, end_page=None, max_records=None):
     this one is imported, so ``pages`` must only talk to the channel, never to
     the database. ``end_page(last)``, when given, finishes what ``import_one``
     left for a batch: after each page (``last`` False), and with ``last`` True
-    once the pages are done or before stopping half-way.
+    once the pages are done or before stopping half-way. ``start_page(records)``,
+    when given, sees each page before its records are imported (to start the
+    reads they will need, see :class:`.read_ahead.Prefetcher`).
     Returns the newest 'updated at'. A throttled or transient error half-way
     raises :class:`CatchUpPaused` with the progress and the cursor after the
     last complete page; any other error goes up unchanged. With ``max_records``,
@@ -226,6 +228,8 @@ def catch_up(pages, import_one, end_page=None, max_records=None):
     imported = 0
     try:
         for records, next_cursor in read_ahead(_share(pages, max_records)):
+            if start_page:
+                start_page(records)
             for record in records:
                 updated_at = import_one(record)
                 if updated_at and (newest is None or updated_at > newest):

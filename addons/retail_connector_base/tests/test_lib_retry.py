@@ -282,6 +282,13 @@ def test_catch_up_stops_after_its_share_of_records_at_a_page_boundary():
     assert isinstance(stopped.value, retry.CatchUpPaused)  # resumed by the same path as a pause
 
 
+def test_catch_up_shows_each_page_before_importing_it():
+    calls = []
+    pages = _pages((["a", "b"], "p1"), (["c"], None))
+    retry.catch_up(pages, calls.append, start_page=lambda records: calls.append(f"page {records}"))
+    assert calls == ["page ['a', 'b']", "a", "b", "page ['c']", "c"]
+
+
 def test_catch_up_share_reached_on_the_last_page_ends_normally():
     pages = _pages(([("a", 1), ("b", 2)], "p1"), ([("c", 3)], None))
     assert retry.catch_up(pages, lambda record: record[1], max_records=3) == 3

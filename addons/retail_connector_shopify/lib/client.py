@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import requests
 
 from odoo.addons.retail_connector_base.lib import transport
+from odoo.addons.retail_connector_base.lib.read_ahead import Prefetcher
 from odoo.addons.retail_connector_base.lib.retry import (
     ChannelError,
     PermanentError,
@@ -71,6 +72,7 @@ class ShopifyClient:
         # read_ahead) while the importer calls Shopify too: the bucket is shared.
         self._lock = threading.Lock()
         self._in_flight = 0
+        self._prefetcher = None  # see prefetching()
 
     def __repr__(self):  # never show the token
         return f"<ShopifyClient {self.shop_domain} {self.api_version}>"
@@ -202,6 +204,28 @@ class ShopifyClient:
             raise PermanentError(f"Shopify answered {label} without data")
         return data
 
+    @contextmanager
+    def prefetching(self):
+        """Within this block, :meth:`prefetch` starts reads in a background thread
+        and :meth:`read` takes their answers (see ``Prefetcher``)."""
+        self._prefetcher = Prefetcher()
+        try:
+            yield self
+        finally:
+            prefetcher, self._prefetcher = self._prefetcher, None
+            prefetcher.close()
+
+    def prefetch(self, name, variables=None):
+        """Start ``execute(name, variables)`` now, for a later :meth:`read` of the same call."""
+        if self._prefetcher is not None:
+            self._prefetcher.submit(_call_key(name, variables), self.execute, name, variables)
+
+    def read(self, name, variables=None):
+        """``execute(name, variables)``, answered by a :meth:`prefetch` of that call when one was started."""
+        if self._prefetcher is None:
+            return self.execute(name, variables)
+        return self._prefetcher.take(_call_key(name, variables), self.execute, name, variables)
+
     def mutate(self, name, variables, payload_key):
         """Run a mutation; return its payload, raising ``UserInputError`` on userErrors."""
         data = self.execute(name, variables)
@@ -281,3 +305,7 @@ class ShopifyClient:
         """Every node of every page (see :meth:`paginate`)."""
         for nodes, _page_info in self.paginate(name, variables, path):
             yield from nodes
+
+
+def _call_key(name, variables):
+    return name, json.dumps(variables or {}, sort_keys=True, default=str)

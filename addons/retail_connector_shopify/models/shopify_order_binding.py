@@ -277,14 +277,7 @@ class ShopifyOrderBinding(models.Model):
         sale = self.odoo_id
         # Read Shopify only when an open delivery may be out of date; an order not
         # confirmed (held, unpaid) has none: a later import applies its fulfilments.
-        if (
-            order["fulfillment_status"] not in SKIPPED_FULFILLMENT
-            or order["cancelled_at"]
-            or sale.state != "sale"
-            or not sale.picking_ids.filtered(
-                lambda p: p.picking_type_code == "outgoing" and p.state not in ("draft", "done", "cancel")
-            )
-        ):
+        if not self._shipped(order) or sale.state != "sale" or not self._open_deliveries(sale):
             return
         fulfillment_model = self.env["shopify.fulfillment.binding"]
         log = self.env["retail.sync.log"]
@@ -292,7 +285,7 @@ class ShopifyOrderBinding(models.Model):
         with log._track(backend, "import", "fulfillment", external_id=f"order-{order['id']}") as run:
             run.record = sale
             client = client or backend._shopify_client()
-            node = client.execute("order_fulfillments", {"id": order["gid"]}).get("order")
+            node = client.read("order_fulfillments", {"id": order["gid"]}).get("order")
             fulfillments = [
                 fulfillment
                 for fulfillment in (normalize.fulfillments_from_graphql(node) if node else [])
@@ -301,6 +294,65 @@ class ShopifyOrderBinding(models.Model):
             run.message = f"{len(fulfillments)} fulfilment(s) of {order['name']} not imported yet"
         for fulfillment in fulfillments:
             fulfillment_model._import_fulfillment(backend, fulfillment)
+
+    @api.model
+    def _shipped(self, order):
+        return order["fulfillment_status"] in SKIPPED_FULFILLMENT and not order["cancelled_at"]
+
+    @api.model
+    def _open_deliveries(self, sale):
+        return sale.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state not in ("draft", "done", "cancel")
+        )
+
+    @api.model
+    def _prefetch_reads(self, backend, client, nodes):
+        """Start, in the client's background thread, the Shopify reads a page of
+        orders will need: their refunds not imported yet and the fulfilments of
+        the shipped ones that get (or have) an open delivery in Odoo. With a real
+        shop's round trip, these waits then overlap Odoo's work on the page."""
+        orders = []
+        for node in nodes:
+            try:
+                orders.append(normalize.order_from_graphql(node))
+            except PermanentError:
+                continue  # reported when the importer reaches it
+        refund_ids = [refund_id for order in orders for refund_id in order["refund_ids"]]
+        if refund_ids:
+            bound = set(
+                self.env["shopify.refund.binding"]
+                .search([("backend_id", "=", backend.id), ("external_id", "in", refund_ids)])
+                .mapped("external_id")
+            )
+            for order in orders:
+                known = {refund["id"] for refund in order.get("refunds") or []}
+                for refund_id in order["refund_ids"]:
+                    if refund_id not in bound and refund_id not in known:
+                        client.prefetch("refund", {"id": normalize.to_gid("Refund", refund_id)})
+        shipped = [order for order in orders if self._shipped(order)]
+        if not shipped:
+            return
+        bindings = {
+            binding.external_id: binding
+            for binding in self.search(
+                [("backend_id", "=", backend.id), ("external_id", "in", [order["id"] for order in shipped])]
+            )
+        }
+        for order in shipped:
+            binding = bindings.get(order["id"])
+            sale = binding.odoo_id if binding else None
+            if sale and sale.state == "sale":
+                needed = bool(self._open_deliveries(sale))
+            elif sale and sale.state not in ("draft", "sent"):
+                needed = False
+            else:  # confirmed by this import?
+                needed = (
+                    (sale or not self._skip_reason(backend, order))
+                    and self._wants_confirmation(backend, order)
+                    and not self._is_held(backend, order)
+                )
+            if needed:
+                client.prefetch("order_fulfillments", {"id": order["gid"]})
 
     @api.model
     def _import_order_webhook(self, backend, event):
@@ -361,8 +413,14 @@ class ShopifyOrderBinding(models.Model):
                 deferred.clear()  # booked once, even if something after it pauses the catch-up
                 self._book_deferred(backend, batch, client)
 
+        def start_page(nodes):
+            self._prefetch_reads(backend, client, nodes)
+
         pages = client.pages("orders", {"query": query, "after": cursor}, ("orders",))
-        return catch_up(pages, import_one, end_page=end_page, max_records=backend.catch_up_batch_size)
+        with client.prefetching():
+            return catch_up(
+                pages, import_one, end_page=end_page, max_records=backend.catch_up_batch_size, start_page=start_page
+            )
 
     # ------------------------------------------------------------------
     # Rules

@@ -3,9 +3,13 @@
 the page cursor: every order ends up imported once, and the watermark moves
 only when the whole period is in."""
 
+import json
+from collections import Counter
+
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.retail_connector_base.tests.common import perform_jobs_until_done
 
+from ..lib import normalize
 from .common import ShopifyCase
 from .test_order_import import OrderImportMixin
 
@@ -45,3 +49,22 @@ class TestCatchUpShares(OrderImportMixin, ShopifyCase):
             self.backend._get_watermark("orders").last_external_updated_at,
             max(order["updated_at"] for order in self.orders_by_name.values()),
         )
+
+    def test_refunds_and_fulfilments_read_ahead_are_read_once(self):
+        self.backend.catch_up_batch_size = 0
+        self.sandbox.calls.clear()
+        self.env["shopify.order.binding"]._catch_up_orders(self.backend, None)
+        reads = Counter(
+            (call["operation"], json.dumps(call["variables"], sort_keys=True))
+            for call in self.sandbox.calls
+            if call["operation"] in ("Refund", "OrderFulfillments")
+        )
+        self.assertTrue(reads, "the shop has refunds and shipped orders")
+        self.assertEqual(max(reads.values()), 1, "no read made twice")
+        refunds = self.env["shopify.refund.binding"].search([("backend_id", "=", self.backend.id)])
+        fulfillments = self.env["shopify.fulfillment.binding"].search([("backend_id", "=", self.backend.id)])
+        self.assertTrue(refunds)
+        self.assertTrue(fulfillments)
+        # every refund read was booked, every fulfilment read applied
+        refund_reads = {json.loads(variables)["id"] for (operation, variables) in reads if operation == "Refund"}
+        self.assertLessEqual(refund_reads, {normalize.to_gid("Refund", r) for r in refunds.mapped("external_id")})

@@ -342,3 +342,38 @@ class TestPaginate(ClientCase):
         with self.assertRaises(retry.PermanentError):
             list(self.client.iter_nodes("locations", {}, ("locations",)))
         self.assertEqual(len(self.shop.requests), 2)
+
+
+class TestPrefetch(ClientCase):
+    def wait_for_requests(self, count):
+        deadline = time.monotonic() + 5
+        while len(self.shop.requests) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(len(self.shop.requests), count)
+
+    def test_a_prefetched_call_answers_the_read_once(self):
+        self.shop.queue(200, ok({"shop": {"name": "Read early"}}))
+        with self.client.prefetching():
+            self.client.prefetch("shop")
+            self.wait_for_requests(1)  # sent before anyone reads it
+            self.assertEqual(self.client.read("shop"), {"shop": {"name": "Read early"}})
+            self.assertEqual(len(self.shop.requests), 1)
+            self.shop.queue(200, ok({"shop": {"name": "Read now"}}))
+            self.assertEqual(self.client.read("shop"), {"shop": {"name": "Read now"}}, "an answer serves one read")
+        self.assertEqual(self.client.call_count, 2)
+
+    def test_a_failed_early_read_is_made_again_when_needed(self):
+        self.shop.queue(503, {"errors": "Service Unavailable"})
+        self.shop.queue(200, ok({"shop": {"name": "Back"}}))
+        with self.client.prefetching():
+            self.client.prefetch("shop")
+            self.wait_for_requests(1)
+            self.assertEqual(self.client.read("shop"), {"shop": {"name": "Back"}})
+        self.assertEqual(len(self.shop.requests), 2)
+
+    def test_outside_a_prefetching_block_nothing_is_read_ahead(self):
+        self.client.prefetch("shop")
+        time.sleep(0.1)
+        self.assertEqual(self.shop.requests, [])
+        self.shop.queue(200, ok({"shop": {"name": "Demo"}}))
+        self.assertEqual(self.client.read("shop"), {"shop": {"name": "Demo"}})
