@@ -11,7 +11,10 @@ it raises is raised to the caller when the caller reaches that page, so a
 catch-up still stops after the last complete page, exactly as without it.
 """
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
+
+_logger = logging.getLogger(__name__)
 
 _END = object()
 
@@ -58,9 +61,9 @@ class Prefetcher:
         if started is not None:
             try:
                 return started.result()
-            except Exception:  # pylint: disable=broad-except
-                # read again below: the outcome of the read made now is the one that counts
-                pass
+            except Exception as error:  # pylint: disable=broad-except
+                # read again: the outcome of the read made now is the one that counts
+                _logger.debug("A read made ahead failed (%s): reading again", type(error).__name__)
         return read(*args)
 
     def close(self):

@@ -207,7 +207,7 @@ class ShopifyClient:
     @contextmanager
     def prefetching(self):
         """Within this block, :meth:`prefetch` starts reads in a background thread
-        and :meth:`read` takes their answers (see ``Prefetcher``)."""
+        and :meth:`execute_prefetched` takes their answers (see ``Prefetcher``)."""
         self._prefetcher = Prefetcher()
         try:
             yield self
@@ -216,11 +216,11 @@ class ShopifyClient:
             prefetcher.close()
 
     def prefetch(self, name, variables=None):
-        """Start ``execute(name, variables)`` now, for a later :meth:`read` of the same call."""
+        """Start ``execute(name, variables)`` now, for a later :meth:`execute_prefetched` of the same call."""
         if self._prefetcher is not None:
             self._prefetcher.submit(_call_key(name, variables), self.execute, name, variables)
 
-    def read(self, name, variables=None):
+    def execute_prefetched(self, name, variables=None):
         """``execute(name, variables)``, answered by a :meth:`prefetch` of that call when one was started."""
         if self._prefetcher is None:
             return self.execute(name, variables)

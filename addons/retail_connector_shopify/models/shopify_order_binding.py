@@ -285,7 +285,7 @@ class ShopifyOrderBinding(models.Model):
         with log._track(backend, "import", "fulfillment", external_id=f"order-{order['id']}") as run:
             run.record = sale
             client = client or backend._shopify_client()
-            node = client.read("order_fulfillments", {"id": order["gid"]}).get("order")
+            node = client.execute_prefetched("order_fulfillments", {"id": order["gid"]}).get("order")
             fulfillments = [
                 fulfillment
                 for fulfillment in (normalize.fulfillments_from_graphql(node) if node else [])

@@ -40,7 +40,7 @@ class ShopifyRefundBinding(models.Model):
     @api.model
     def _fetch_refund(self, backend, refund_id, client=None):
         client = client or backend._shopify_client()
-        node = client.read("refund", {"id": normalize.to_gid("Refund", refund_id)}).get("node")
+        node = client.execute_prefetched("refund", {"id": normalize.to_gid("Refund", refund_id)}).get("node")
         if not node:
             raise PermanentError(f"Shopify refund {refund_id} does not exist.")
         return normalize.refund_from_graphql(node)
