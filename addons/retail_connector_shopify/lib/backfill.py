@@ -4,16 +4,14 @@
 A backfill is three kinds of jobs, none waiting in-process: start
 (``bulkOperationRunQuery``) -> poll (a new job per attempt, later and later,
 until Shopify says the operation finished) -> import (the result file's orders
-in chunks; each order in its own tracked run so a bad one is reported and the
-others are imported).
+in chunks of the backend's *Records per Catch-up Job*; each order in its own
+tracked run so a bad one is reported and the others are imported).
 """
 
 #: seconds between two status checks of a running bulk operation, by attempt
 POLL_DELAYS = (3, 5, 10, 20, 30, 60)
 #: a bulk operation still running after this many checks (~12 h) is reported
 MAX_POLL_ATTEMPTS = 720
-#: orders imported per job
-IMPORT_CHUNK_SIZE = 50
 #: Shopify runs one bulk query per shop and app at a time: wait for the other one
 BUSY_RETRY_SECONDS = 60
 BUSY_MAX_RETRIES = 60

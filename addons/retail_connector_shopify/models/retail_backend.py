@@ -15,7 +15,6 @@ from ..lib import bulk, documents, normalize
 from ..lib.backfill import (
     BUSY_MAX_RETRIES,
     BUSY_RETRY_SECONDS,
-    IMPORT_CHUNK_SIZE,
     MAX_POLL_ATTEMPTS,
     RUNNING_STATUSES,
     backfill_search_query,
@@ -480,15 +479,17 @@ class RetailBackend(models.Model):
         return run.message or run.result
 
     def _shopify_backfill_queue_imports(self, operation_id, url):
-        """Download the result file and queue its orders in chunks; returns (orders, jobs)."""
+        """Download the result file and queue its orders in chunks of *Records per
+        Catch-up Job* (all in one job when 0); returns (orders, jobs)."""
         if not url:  # Shopify gives no file when nothing matched
             return 0, 0
         client = self._shopify_client()
         nodes = bulk.rebuild(bulk.read_jsonl(getattr(client, "session", None), url))
         legacy = normalize.legacy_id(operation_id)
         jobs = 0
-        for start in range(0, len(nodes), IMPORT_CHUNK_SIZE):
-            chunk = nodes[start : start + IMPORT_CHUNK_SIZE]
+        size = self.catch_up_batch_size or len(nodes)
+        for start in range(0, len(nodes), size):
+            chunk = nodes[start : start + size]
             jobs += 1
             self.with_delay(
                 channel=IMPORT_CHANNEL,
@@ -506,19 +507,21 @@ class RetailBackend(models.Model):
         client = self._shopify_client()
         imported = not_imported = 0
         deferred = []  # the chunk's accounting is booked at once, after its orders
-        for node in nodes:
-            try:
-                order = normalize.order_from_graphql(node)
-            except PermanentError as error:
-                with log._track(self, "import", "order", external_id=_node_id(node), payload=node):
-                    raise error
-                not_imported += 1
-                continue
-            if orders._import_order(self, order, client=client, deferred=deferred):
-                imported += 1
-            else:
-                not_imported += 1
-        orders._book_deferred(self, deferred, client)
+        with client.prefetching():
+            orders._prefetch_reads(self, client, nodes)  # refunds and fulfilments, read meanwhile
+            for node in nodes:
+                try:
+                    order = normalize.order_from_graphql(node)
+                except PermanentError as error:
+                    with log._track(self, "import", "order", external_id=_node_id(node), payload=node):
+                        raise error
+                    not_imported += 1
+                    continue
+                if orders._import_order(self, order, client=client, deferred=deferred):
+                    imported += 1
+                else:
+                    not_imported += 1
+            orders._book_deferred(self, deferred, client)
         return f"{imported} orders imported, {not_imported} skipped or failed"
 
 

@@ -156,3 +156,23 @@ class TestBackfill(ShopifyCase):
         with self.assertRaises(UserError), trap_jobs() as trap:
             self._wizard().action_start()
         trap.assert_jobs_count(0)
+
+    def test_result_file_is_imported_in_chunks_of_records_per_catch_up_job(self):
+        self.backend.catch_up_batch_size = 4
+        with trap_jobs() as trap:
+            self._start(trap)
+            trap.perform_enqueued_jobs()  # still running
+            trap.perform_enqueued_jobs()  # completed: the import jobs are queued
+            imports = trap.enqueued_jobs
+            self.assertEqual([len(job.args[0]) for job in imports], [4, 2])
+            trap.perform_enqueued_jobs()
+        bindings = self.env["shopify.order.binding"].search([("backend_id", "=", self.backend.id)])
+        logs = self.env["retail.sync.log"].search([("backend_id", "=", self.backend.id), ("entity", "=", "order")])
+        self.assertEqual(set(logs.mapped("external_id")), {order["id"] for order in self.window})
+        reported = self.env["retail.exception"].search([("backend_id", "=", self.backend.id)])
+        self.assertEqual(
+            set(bindings.mapped("external_id")) | set(reported.mapped("external_id")),
+            {order["id"] for order in self.window},
+            "every order of the period imported or reported",
+        )
+        self.assertTrue(bindings)
