@@ -96,7 +96,8 @@ class RetailBackend(models.Model):
         default=100,
         help="A catch-up job imports at most about this many records (whole pages), then a new job "
         "goes on: each job commits its share, so progress stands if a later record fails and "
-        "transactions stay short. 0: one job imports everything.",
+        "transactions stay short. A backfill's import jobs take this many orders each. "
+        "0: one job imports everything.",
     )
     watermark_ids = fields.One2many("retail.sync.watermark", "backend_id", string="Sync Watermarks")
     exception_ids = fields.One2many("retail.exception", "backend_id", string="Exceptions")
