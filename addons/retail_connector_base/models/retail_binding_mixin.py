@@ -69,6 +69,9 @@ class RetailBindingMixin(models.AbstractModel):
 
     @api.model
     def _bind(self, backend, external_id, record, payload=None, external_updated_at=None, binding=None):
+        binding = binding or self._lookup(backend, external_id)
+        if not binding:
+            return self._bind_new(backend, [(external_id, record, payload, external_updated_at)])
         values = {
             "odoo_id": record.id,
             "last_synced_at": fields.Datetime.now(),
@@ -76,18 +79,38 @@ class RetailBindingMixin(models.AbstractModel):
         }
         if payload is not None:
             values["payload_digest"] = payload_digest(payload)
-        binding = binding or self._lookup(backend, external_id)
-        if binding:
-            binding.write(values)
-            return binding
-        values.update(backend_id=backend.id, external_id=str(external_id))
+        binding.write(values)
+        return binding
+
+    @api.model
+    def _bind_new(self, backend, entries):
+        """Bind records that no binding points at yet, in one INSERT; ``entries`` is a list
+        of ``(external_id, record, payload or None, external_updated_at)``. Returns the
+        bindings in the order of ``entries``. The caller holds each external id's lock
+        (:meth:`_lock_external_id`) and found no binding: a binding committed meanwhile
+        by another transaction makes the job retry, never a duplicate."""
+        now = fields.Datetime.now()
+        values = []
+        for external_id, record, payload, external_updated_at in entries:
+            vals = {
+                "backend_id": backend.id,
+                "external_id": str(external_id),
+                "odoo_id": record.id,
+                "last_synced_at": now,
+                "external_updated_at": external_updated_at,
+            }
+            if payload is not None:
+                vals["payload_digest"] = payload_digest(payload)
+            values.append(vals)
         try:
             with racing_insert(self.env.cr):
                 return self.create(values)
         except psycopg2.errors.UniqueViolation as exc:
-            # Another transaction committed the same binding after our snapshot.
+            # Another transaction committed one of these bindings after our snapshot.
+            ids = ", ".join(str(entry[0]) for entry in entries[:5])
             raise RetryableJobError(
-                f"{self._name} {external_id} was bound concurrently", seconds=LOCKED_RETRY_SECONDS
+                f"{self._name} {ids}{'...' if len(entries) > 5 else ''} was bound concurrently",
+                seconds=LOCKED_RETRY_SECONDS,
             ) from exc
 
     @api.model

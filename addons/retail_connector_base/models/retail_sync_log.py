@@ -29,6 +29,8 @@ class SyncRun:
         self.message = ""
         self.external_updated_at = None
         self.exception = None
+        #: the run's share of a batch that did the work of several runs (None: the body's own time)
+        self.duration_ms = None
 
     def skip(self, message=""):
         self.result = "skipped"
@@ -150,7 +152,9 @@ class RetailSyncLog(models.Model):
                 "res_model": record._name if record else False,
                 "res_id": record.id if record and len(record) == 1 else False,
                 "result": run.result,
-                "duration_ms": int((time.monotonic() - started) * 1000),
+                "duration_ms": (
+                    run.duration_ms if run.duration_ms is not None else int((time.monotonic() - started) * 1000)
+                ),
                 "message": run.message,
                 "job_uuid": self.env.context.get("job_uuid"),
                 "correlation_id": correlation_id,

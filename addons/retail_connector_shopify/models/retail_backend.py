@@ -509,15 +509,16 @@ class RetailBackend(models.Model):
         deferred = []  # the chunk's accounting is booked at once, after its orders
         with client.prefetching():
             orders._prefetch_reads(self, client, nodes)  # refunds and fulfilments, read meanwhile
+            canonical = []
             for node in nodes:
                 try:
-                    order = normalize.order_from_graphql(node)
+                    canonical.append(normalize.order_from_graphql(node))
                 except PermanentError as error:
                     with log._track(self, "import", "order", external_id=_node_id(node), payload=node):
                         raise error
                     not_imported += 1
-                    continue
-                if orders._import_order(self, order, client=client, deferred=deferred):
+            for binding in orders._import_orders(self, canonical, client=client, deferred=deferred):
+                if binding:
                     imported += 1
                 else:
                     not_imported += 1

@@ -9,6 +9,7 @@ total, and payments in - payments out = what Shopify holds.
 """
 
 import logging
+import time
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 import psycopg2
@@ -17,7 +18,13 @@ from odoo import api, fields, models
 from odoo.tools import float_round
 
 from odoo.addons.queue_job.exception import RetryableJobError
-from odoo.addons.retail_connector_base.lib.retry import PermanentError, catch_up
+from odoo.addons.retail_connector_base.lib.retry import (
+    ChannelError,
+    PermanentError,
+    catch_up,
+    classify_exception,
+    to_job_error,
+)
 from odoo.addons.retail_connector_base.models.retail_backend import IMPORT_CHANNEL
 
 from ..lib import normalize
@@ -180,12 +187,7 @@ class ShopifyOrderBinding(models.Model):
             if reason:
                 run.skip(reason)
             else:
-                known = {refund["id"]: refund for refund in order.get("refunds") or []}
-                for refund_id in order["refund_ids"]:
-                    if not refunds_model._lookup(backend, refund_id):
-                        refund = known.get(refund_id) or refunds_model._fetch_refund(backend, refund_id, client)
-                        refund["order_id"] = refund.get("order_id") or order["id"]
-                        new_refunds.append(refund)
+                new_refunds = self._new_refunds(backend, order, client)
                 created = not binding
                 binding, outcome = self._import_record(
                     backend,
@@ -210,6 +212,110 @@ class ShopifyOrderBinding(models.Model):
             for refund in new_refunds:
                 refunds_model._import_refund(backend, refund)
         return result
+
+    @api.model
+    def _new_refunds(self, backend, order, client=None):
+        """The order's refunds not booked yet, as canonical refunds (read when the
+        order does not carry them)."""
+        refunds_model = self.env["shopify.refund.binding"]
+        known = {refund["id"]: refund for refund in order.get("refunds") or []}
+        new_refunds = []
+        for refund_id in order["refund_ids"]:
+            if not refunds_model._lookup(backend, refund_id):
+                refund = known.get(refund_id) or refunds_model._fetch_refund(backend, refund_id, client)
+                refund["order_id"] = refund.get("order_id") or order["id"]
+                new_refunds.append(refund)
+        return new_refunds
+
+    @api.model
+    def _import_orders(self, backend, orders, client=None, deferred=None):
+        """Import a page of canonical orders; same outcome as :meth:`_import_order` on
+        each, and returns their bindings the same way (in the order of ``orders``).
+
+        Orders never imported before are created together (one ``create`` of their
+        sale orders, one of their bindings: Odoo's batched writes halve what an order
+        costs). An order whose lines, taxes or refunds cannot be read is imported on
+        its own, which reports it; should the batch fail for any other reason it is
+        rolled back and its orders imported one by one, so that one bad order is
+        reported alone. Without ``deferred`` the accounting is booked at the end.
+        """
+        self = self.with_context(**IMPORT_CONTEXT)  # noqa: PLW0642
+        backend = backend.with_context(**IMPORT_CONTEXT)
+        book_here = deferred is None
+        deferred = [] if book_here else deferred
+        results = {}
+        new = []
+        for order in orders:
+            if not self._lookup(backend, order["id"]) and not self._skip_reason(backend, order):
+                new.append(order)
+            else:
+                results[order["id"]] = self._import_order(backend, order, client=client, deferred=deferred)
+        created = self._create_orders(backend, new, client, deferred) if len(new) > 1 else {}
+        for order in new:
+            if order["id"] not in created:
+                created[order["id"]] = self._import_order(backend, order, client=client, deferred=deferred)
+        results.update(created)
+        if book_here:
+            self._book_deferred(backend, deferred, client)
+        return [results[order["id"]] for order in orders]
+
+    @api.model
+    def _create_orders(self, backend, orders, client, deferred):
+        """Create new orders in one batch (see :meth:`_import_orders`); return
+        ``{order id: binding}`` of those created, empty when the batch failed."""
+        log = self.env["retail.sync.log"]
+        started = time.monotonic()
+        prepared = []  # (order, new refunds, refund effects, sale order values)
+        try:
+            with self.env.cr.savepoint():
+                for order in orders:
+                    self._lock_external_id(backend, order["id"])
+                    try:
+                        new_refunds = self._new_refunds(backend, order, client)
+                        refunds = self._refund_effects(backend, self.browse(), new_refunds, order["taxes_included"])
+                        lines = self._line_values(backend, order, refunds)
+                        pricelist = self._pricelist(backend, order["currency"])
+                    except Exception as exc:  # pylint: disable=broad-except
+                        error = classify_exception(exc) or exc
+                        if isinstance(error, ChannelError) and error.kind in ("throttled", "transient"):
+                            raise to_job_error(error) from exc
+                        if not isinstance(error, ChannelError):
+                            raise
+                        continue  # nothing written for it yet: imported alone, which reports why
+                    values = self._new_order_values(backend, order, lines, pricelist)
+                    prepared.append((order, new_refunds, refunds, values))
+                sales = (
+                    self.env["sale.order"]
+                    .with_context(sale_no_log_for_new_lines=True)
+                    .create([values for *__, values in prepared])
+                )
+                for (order, __, refunds, __), sale in zip(prepared, sales, strict=True):
+                    self._check_total(sale, order, refunds)
+                bindings = self._bind_new(
+                    backend,
+                    [
+                        (order["id"], sale, order, order["updated_at"])
+                        for (order, *__), sale in zip(prepared, sales, strict=True)
+                    ],
+                )
+                for binding, (order, *__) in zip(bindings, prepared, strict=True):
+                    binding._after_import(backend, order, True)
+        except (RetryableJobError, psycopg2.OperationalError):
+            raise
+        except Exception as exc:  # pylint: disable=broad-except
+            _logger.info("Creating %s orders at once failed (%s): importing them one by one.", len(orders), exc)
+            return {}
+        share_ms = int((time.monotonic() - started) * 1000 / max(len(prepared), 1))
+        created = {}
+        for binding, (order, new_refunds, __, __) in zip(bindings, prepared, strict=True):
+            with log._track(backend, "import", "order", external_id=order["id"]) as run:
+                run.external_updated_at = order["updated_at"]
+                run.record = binding.odoo_id
+                run.duration_ms = share_ms
+                run.message = f"{binding.odoo_id.name} ({binding.odoo_id.state})"
+            deferred.append((binding, order, new_refunds, True))
+            created[order["id"]] = binding
+        return created
 
     @api.model
     def _book_deferred(self, backend, deferred, client=None):
@@ -399,13 +505,18 @@ class ShopifyOrderBinding(models.Model):
         query = f"updated_at:>='{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'" if since else None
 
         deferred = []
+        page = []
 
         def import_one(node):
             order = self._complete_order(client, node)
-            self._import_order(backend, order, client=client, deferred=deferred)
+            page.append(order)
             return order["updated_at"]
 
         def end_page(last):
+            if page:
+                orders = page[:]
+                page.clear()  # imported once, even if something after it pauses the catch-up
+                self._import_orders(backend, orders, client=client, deferred=deferred)
             # Order pages are small (their cost caps them): accounting is booked per
             # BOOKING_BATCH orders, the size at which Odoo's batched writes pay off.
             if deferred and (last or len(deferred) >= BOOKING_BATCH):
@@ -451,17 +562,27 @@ class ShopifyOrderBinding(models.Model):
             sale = binding.odoo_id
             self._update_order(backend, order, sale, refunds)
             return sale
+        lines = self._line_values(backend, order, refunds)
+        values = self._new_order_values(backend, order, lines, self._pricelist(backend, order["currency"]))
+        sale = self.env["sale.order"].with_context(sale_no_log_for_new_lines=True).create(values)
+        self._check_total(sale, order, refunds)
+        return sale
+
+    @api.model
+    def _new_order_values(self, backend, order, lines, pricelist):
+        """Values of the sale order of a new Shopify order, its customer and address
+        contacts found or created (lines and pricelist computed first: they raise
+        before anything is written)."""
         partner = self._shopify_partner(backend, order)
         invoice_partner = self._address_partner(partner, order["billing_address"], "invoice")
         shipping_address = order["shipping_address"] or order["billing_address"]
         shipping_partner = self._address_partner(partner, shipping_address, "delivery")
-        lines = self._line_values(backend, order, refunds)
         values = {
             "partner_id": partner.id,
             "partner_invoice_id": invoice_partner.id,
             "partner_shipping_id": shipping_partner.id,
             "company_id": backend.company_id.id,
-            "pricelist_id": self._pricelist(backend, order["currency"]).id,
+            "pricelist_id": pricelist.id,
             "fiscal_position_id": backend.shopify_fiscal_position_id.id,
             "client_order_ref": order["name"],
             "origin": f"Shopify {order['name']}",
@@ -485,9 +606,7 @@ class ShopifyOrderBinding(models.Model):
             )
         if notes:
             values["note"] = "\n".join(notes)
-        sale = self.env["sale.order"].with_context(sale_no_log_for_new_lines=True).create(values)
-        self._check_total(sale, order, refunds)
-        return sale
+        return values
 
     @api.model
     def _refund_effects(self, backend, binding, new_refunds, included):
