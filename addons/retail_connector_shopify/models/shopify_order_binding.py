@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import float_round
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -265,7 +265,7 @@ class ShopifyOrderBinding(models.Model):
         ``{order id: binding}`` of those created, empty when the batch failed."""
         log = self.env["retail.sync.log"]
         started = time.monotonic()
-        prepared = []  # (order, new refunds, refund effects, sale order values)
+        prepared = []  # (order, new refunds, refund effects, (sale lines, pricelist))
         try:
             with self.env.cr.savepoint():
                 for order in orders:
@@ -282,12 +282,19 @@ class ShopifyOrderBinding(models.Model):
                         if not isinstance(error, ChannelError):
                             raise
                         continue  # nothing written for it yet: imported alone, which reports why
-                    values = self._new_order_values(backend, order, lines, pricelist)
-                    prepared.append((order, new_refunds, refunds, values))
+                    prepared.append((order, new_refunds, refunds, (lines, pricelist)))
+                contacts = self._order_contacts(backend, [order for order, *__ in prepared])
                 sales = (
                     self.env["sale.order"]
                     .with_context(sale_no_log_for_new_lines=True)
-                    .create([values for *__, values in prepared])
+                    .create(
+                        [
+                            self._new_order_values(backend, order, lines, pricelist, order_contacts)
+                            for (order, __, __, (lines, pricelist)), order_contacts in zip(
+                                prepared, contacts, strict=True
+                            )
+                        ]
+                    )
                 )
                 for (order, __, refunds, __), sale in zip(prepared, sales, strict=True):
                     self._check_total(sale, order, refunds)
@@ -563,20 +570,18 @@ class ShopifyOrderBinding(models.Model):
             self._update_order(backend, order, sale, refunds)
             return sale
         lines = self._line_values(backend, order, refunds)
-        values = self._new_order_values(backend, order, lines, self._pricelist(backend, order["currency"]))
+        pricelist = self._pricelist(backend, order["currency"])
+        values = self._new_order_values(backend, order, lines, pricelist, self._order_contacts(backend, [order])[0])
         sale = self.env["sale.order"].with_context(sale_no_log_for_new_lines=True).create(values)
         self._check_total(sale, order, refunds)
         return sale
 
     @api.model
-    def _new_order_values(self, backend, order, lines, pricelist):
-        """Values of the sale order of a new Shopify order, its customer and address
-        contacts found or created (lines and pricelist computed first: they raise
+    def _new_order_values(self, backend, order, lines, pricelist, contacts):
+        """Values of the sale order of a new Shopify order; ``contacts`` from
+        :meth:`_order_contacts` (lines and pricelist are computed before: they raise
         before anything is written)."""
-        partner = self._shopify_partner(backend, order)
-        invoice_partner = self._address_partner(partner, order["billing_address"], "invoice")
-        shipping_address = order["shipping_address"] or order["billing_address"]
-        shipping_partner = self._address_partner(partner, shipping_address, "delivery")
+        partner, invoice_partner, shipping_partner = contacts
         values = {
             "partner_id": partner.id,
             "partner_invoice_id": invoice_partner.id,
@@ -749,20 +754,83 @@ class ShopifyOrderBinding(models.Model):
     # Customers
     # ------------------------------------------------------------------
     @api.model
-    def _shopify_partner(self, backend, order):
-        customer = order["customer"] or {}
-        email = (customer.get("email") or order["email"] or "").strip()
-        phone = (customer.get("phone") or order["phone"] or "").strip()
+    def _order_contacts(self, backend, orders):
+        """``[(customer, invoice address, delivery address)]`` of new orders, found as
+        one by one (:meth:`res.partner._retail_find_customer`, identical address
+        contacts reused) and the missing ones created together: two orders of one new
+        customer get one contact."""
         partners = self.env["res.partner"]
-        partner = partners._retail_find_customer(backend.company_id, email, phone)
-        if partner:
-            return partner
+        company = backend.company_id
+        customers = []  # per order: a partner, or the index of a new customer
+        new_customers, by_email, by_phone = [], {}, {}
+        for order in orders:
+            customer = order["customer"] or {}
+            email = (customer.get("email") or order["email"] or "").strip()
+            phone = (customer.get("phone") or order["phone"] or "").strip()
+            normalized = tools.email_normalize(email) if email else False
+            # by email, then by phone; in the database first (older), then among the
+            # customers of earlier orders of the batch, as if those were already created
+            found = None
+            if normalized:
+                found = partners._retail_find_customer(company, email=email) or by_email.get(normalized)
+            if found is None and phone:
+                found = partners._retail_find_customer(company, phone=phone) or by_phone.get(phone)
+            if found is None:
+                values = self._customer_values(order, customer, email, phone)
+                found = len(new_customers)
+                new_customers.append(values)
+                if normalized:
+                    by_email.setdefault(normalized, found)
+                if values["phone"]:
+                    by_phone.setdefault(values["phone"], found)
+            customers.append(found)
+        created = partners.create(new_customers) if new_customers else partners
+        customers = [created[found] if isinstance(found, int) else found for found in customers]
+
+        contacts = []  # per order: [invoice, delivery], each a partner or the index of a new contact
+        new_contacts, pending = [], {}
+        for order, partner in zip(orders, customers, strict=True):
+            shipping_address = order["shipping_address"] or order["billing_address"]
+            pair = []
+            for address, kind in ((order["billing_address"], "invoice"), (shipping_address, "delivery")):
+                if not address:
+                    pair.append(partner)
+                    continue
+                values = self._address_contact_values(partner, address)
+                found = next(
+                    (
+                        child
+                        for child in partner.child_ids
+                        if child.type == kind
+                        and all(
+                            (child[key].id if key.endswith("_id") else child[key]) == value
+                            for key, value in values.items()
+                        )
+                    ),
+                    None,
+                )
+                if found is None:
+                    key = (partner.id, kind, tuple(sorted(values.items())))
+                    if key not in pending:
+                        pending[key] = len(new_contacts)
+                        new_contacts.append(dict(values, type=kind, parent_id=partner.id))
+                    found = pending[key]
+                pair.append(found)
+            contacts.append(pair)
+        created = partners.create(new_contacts) if new_contacts else partners
+        return [
+            (partner, *(created[found] if isinstance(found, int) else found for found in pair))
+            for partner, pair in zip(customers, contacts, strict=True)
+        ]
+
+    @api.model
+    def _customer_values(self, order, customer, email, phone):
         address = order["billing_address"] or order["shipping_address"] or {}
         name = " ".join(part for part in (customer.get("first_name"), customer.get("last_name")) if part)
         values = {"name": name or address.get("name") or email or phone or order["name"], "email": email or False}
         values["phone"] = phone or address.get("phone") or False
         values.update(self._address_values(address))
-        return partners.create(values)
+        return values
 
     @api.model
     def _address_values(self, address):
@@ -784,20 +852,15 @@ class ShopifyOrderBinding(models.Model):
         }
 
     @api.model
-    def _address_partner(self, partner, address, kind):
-        """A child contact of ``partner`` of type ``kind`` for ``address`` (reused when identical)."""
-        if not address:
-            return partner
+    def _address_contact_values(self, partner, address):
+        """Values of the child contact of ``partner`` for a Shopify ``address``."""
         name = address.get("name") or " ".join(
             part for part in (address.get("first_name"), address.get("last_name")) if part
         )
         values = dict(self._address_values(address), name=name or partner.name, phone=address.get("phone") or False)
         if address.get("company"):
             values["name"] = f"{values['name']} ({address['company']})"
-        for child in partner.child_ids.filtered(lambda c: c.type == kind):
-            if all((child[key].id if key.endswith("_id") else child[key]) == value for key, value in values.items()):
-                return child
-        return self.env["res.partner"].create(dict(values, type=kind, parent_id=partner.id))
+        return values
 
     # ------------------------------------------------------------------
     # Updates

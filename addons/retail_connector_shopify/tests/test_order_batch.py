@@ -121,3 +121,22 @@ class TestOrderBatch(OrderImportMixin, ShopifyCase):
         self.assertEqual(third.partner_id, first.partner_id)
         self.assertEqual(third.partner_shipping_id, first.partner_shipping_id)
         self.assertEqual(self.env["res.partner"].search_count([("email", "=", orders[0]["email"])]), 1)
+
+    def test_a_new_customer_is_found_by_phone_within_the_batch(self):
+        orders = self.clean_orders(3)
+        known = self.env["res.partner"].create({"name": "Known", "email": orders[1]["email"].upper()})
+        orders[0]["customer"] = dict(orders[0]["customer"], phone="+1 502-555-0142")
+        # no email on the third order: its phone is the first order's (new) customer's
+        orders[2]["email"] = None
+        orders[2]["customer"] = dict(orders[2]["customer"], email=None, phone="+1 502-555-0142")
+        with self.assertNoLogs(IMPORTER_LOGGER, logging.INFO):
+            self.env["shopify.order.binding"]._import_orders(self.backend, orders)
+
+        first, second, third = (self.binding_of(order).odoo_id for order in orders)
+        self.assertEqual(second.partner_id, known)
+        self.assertEqual(third.partner_id, first.partner_id)
+        self.assertEqual(first.partner_id.phone, "+1 502-555-0142")
+        self.assertEqual(self.env["res.partner"].search_count([("phone", "=", "+1 502-555-0142")]), 1)
+        for sale, order in zip((first, second, third), orders, strict=True):
+            self.assertEqual(money(sale.amount_total), money(order["total"]), order["name"])
+            self.assertEqual(sale.partner_invoice_id.parent_id, sale.partner_id)
