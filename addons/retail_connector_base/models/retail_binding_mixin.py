@@ -30,7 +30,7 @@ class RetailBindingMixin(models.AbstractModel):
     _description = "Retail Binding (abstract)"
 
     backend_id = fields.Many2one("retail.backend", required=True, ondelete="restrict", index=True)
-    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True, precompute=True)
     external_id = fields.Char(string="External ID", required=True, index=True, copy=False)
     external_updated_at = fields.Datetime(copy=False, help="'Updated at' of the channel's record.")
     last_synced_at = fields.Datetime(copy=False)

@@ -46,7 +46,7 @@ class RetailSyncLog(models.Model):
     _rec_name = "entity"
 
     backend_id = fields.Many2one("retail.backend", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True, precompute=True)
     logged_at = fields.Datetime(required=True, default=fields.Datetime.now, index=True, readonly=True)
     direction = fields.Selection([("import", "Import"), ("export", "Export"), ("webhook", "Webhook")], required=True)
     entity = fields.Char(required=True)

@@ -33,7 +33,7 @@ class RetailWebhookEvent(models.Model):
     _rec_name = "topic"
 
     backend_id = fields.Many2one("retail.backend", required=True, ondelete="cascade", index=True, readonly=True)
-    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True, precompute=True)
     channel = fields.Selection(related="backend_id.channel", store=True)
     topic = fields.Char(required=True, index=True, readonly=True)
     delivery_id = fields.Char(

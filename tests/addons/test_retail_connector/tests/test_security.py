@@ -72,6 +72,11 @@ class TestSecurity(RetailCase):
         as_b = self.env(user=self.user_b)
         self.assertEqual(as_b["retail.exception"].search([]).mapped("backend_id"), self.backend_b)
         self.assertEqual(as_b["retail.webhook.event"].search([]).mapped("backend_id"), self.backend_b)
+        log = self.env["retail.sync.log"]
+        for backend in (self.backend, self.backend_b):
+            with log._track(backend, "import", "partner", external_id=f"p{backend.id}") as run:
+                run.message = backend.name
+        self.assertEqual(as_b["retail.sync.log"].search([]).mapped("message"), [self.backend_b.name])
 
     def test_accountant_sees_finance_exceptions_only(self):
         self.env["retail.exception"]._report("import_failed", key="tech", backend=self.backend, message="Tech")
