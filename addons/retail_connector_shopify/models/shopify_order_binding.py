@@ -233,11 +233,12 @@ class ShopifyOrderBinding(models.Model):
         each, and returns their bindings the same way (in the order of ``orders``).
 
         Orders never imported before are created together (one ``create`` of their
-        sale orders, one of their bindings: Odoo's batched writes halve what an order
-        costs). An order whose lines, taxes or refunds cannot be read is imported on
-        its own, which reports it; should the batch fail for any other reason it is
-        rolled back and its orders imported one by one, so that one bad order is
-        reported alone. Without ``deferred`` the accounting is booked at the end.
+        new contacts, one of their sale orders, one of their bindings: Odoo's batched
+        writes cost about half as much an order as one by one). An order whose
+        lines, taxes or refunds cannot be read is imported on its own, which
+        reports it; should the batch fail for any other reason it is rolled back
+        and its orders imported one by one, so that one bad order is reported
+        alone. Without ``deferred`` the accounting is booked at the end.
         """
         self = self.with_context(**IMPORT_CONTEXT)  # noqa: PLW0642
         backend = backend.with_context(**IMPORT_CONTEXT)
