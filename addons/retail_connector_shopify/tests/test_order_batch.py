@@ -5,6 +5,9 @@ importing them one by one, and a bad order must not sink (nor half-write) the pa
 import copy
 import logging
 
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.retail_connector_base.lib.digest import advisory_lock_key
+
 from .common import ShopifyCase
 from .test_order_import import OrderImportMixin, money
 
@@ -140,3 +143,25 @@ class TestOrderBatch(OrderImportMixin, ShopifyCase):
         for sale, order in zip((first, second, third), orders, strict=True):
             self.assertEqual(money(sale.amount_total), money(order["total"]), order["name"])
             self.assertEqual(sale.partner_invoice_id.parent_id, sale.partner_id)
+
+    def test_an_order_locked_by_another_job_makes_the_page_wait_whole(self):
+        orders = self.clean_orders(3)
+        key = advisory_lock_key(self.backend.id, "shopify.order.binding", str(orders[1]["id"]))
+        sales_before = self.env["sale.order"].search_count([])
+        # a webhook job of another worker is importing the second order
+        with self.registry.cursor() as other:
+            other.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                with self.assertRaises(RetryableJobError):
+                    self.env["shopify.order.binding"]._import_orders(self.backend, orders)
+            finally:
+                other.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        # nothing of the page written: its job is retried, as a whole
+        self.assertEqual(self.env["sale.order"].search_count([]), sales_before)
+        self.assertFalse(any(self.binding_of(order) for order in orders))
+        self.assertFalse(self.env["res.partner"].search([("email", "in", [o["email"] for o in orders])]))
+
+        self.env["shopify.order.binding"]._import_orders(self.backend, orders)
+        for order in orders:
+            self.assert_imported_like_shopify(order)
+        self.assertEqual(self.env["sale.order"].search_count([]), sales_before + 3)
