@@ -887,7 +887,22 @@ def _reverse_line(item, reverse_order_id, what, rest=False):
     }
 
 
-def _return(return_id, body, lines, reverse_lines, refund_ids, order_id, decline, lines_complete):
+def _exchange_line(item, what, rest=False):
+    """An exchange line item: the replacement asked for, as the order line item Shopify adds."""
+    _require_dict(item, what)
+    line = item.get("line_item" if rest else "lineItem") or {}
+    _require_dict(line, f"{what} line item")
+    variant_id = line.get("variant_id") if rest else (line.get("variant") or {}).get("id")
+    return {
+        "id": _require_id(item.get("id"), what),
+        "line_id": legacy_id(line.get("id")),
+        "sku": (line.get("sku") or "").strip() or None,
+        "variant_id": legacy_id(variant_id),
+        "quantity": _int(line.get("quantity"), what, 0),
+    }
+
+
+def _return(return_id, body, lines, reverse_lines, refund_ids, order_id, decline, lines_complete, exchange_lines):
     decline = decline if isinstance(decline, dict) else {}
     return {
         "id": return_id,
@@ -901,6 +916,7 @@ def _return(return_id, body, lines, reverse_lines, refund_ids, order_id, decline
         "decline_note": decline.get("note") or None,
         "lines": lines,
         "lines_complete": lines_complete,
+        "exchange_lines": exchange_lines,
         "reverse_lines": reverse_lines,
         "refund_ids": refund_ids,
     }
@@ -921,8 +937,17 @@ def return_from_graphql(node):
         )
     refund_ids = [_require_id(refund.get("id"), f"{what} refund") for refund in _nodes(node.get("refunds"))]
     order_id = legacy_id((node.get("order") or {}).get("id"))
+    exchanges = [_exchange_line(item, f"{what} exchange line") for item in _nodes(node.get("exchangeLineItems"))]
     return _return(
-        return_id, node, lines, reverse_lines, refund_ids, order_id, node.get("decline"), "returnLineItems" in node
+        return_id,
+        node,
+        lines,
+        reverse_lines,
+        refund_ids,
+        order_id,
+        node.get("decline"),
+        "returnLineItems" in node,
+        exchanges,
     )
 
 
@@ -946,6 +971,17 @@ def return_from_rest(body):
         )
     order_id = legacy_id((body.get("order") or {}).get("id") or body.get("order_id"))
     refund_ids = [_require_id(refund.get("id"), f"{what} refund") for refund in body.get("refunds") or []]
+    exchanges = [
+        _exchange_line(item, f"{what} exchange line", rest=True) for item in body.get("exchange_line_items") or []
+    ]
     return _return(
-        return_id, body, lines, reverse_lines, refund_ids, order_id, body.get("decline"), "return_line_items" in body
+        return_id,
+        body,
+        lines,
+        reverse_lines,
+        refund_ids,
+        order_id,
+        body.get("decline"),
+        "return_line_items" in body,
+        exchanges,
     )

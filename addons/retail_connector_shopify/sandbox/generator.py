@@ -714,6 +714,24 @@ def open_reverse_order(state, ret):
     return reverse
 
 
+def add_exchange_lines(state, ret, wanted):
+    """The replacements a customer asks for with a return, ``wanted`` [(variant id, quantity)]:
+    Shopify's exchange line items, each with the line item it adds to the order. (Shopify
+    adds that line item to the order's lines; the sandbox keeps it on the return only, so
+    order totals stay those the order was generated with.)"""
+    variants = {variant["id"]: (variant, product) for product in state["products"] for variant in product["variants"]}
+    exchange_lines = ret.setdefault("exchange_lines", [])
+    for variant_id, quantity in wanted:
+        if variant_id not in variants:
+            raise ValueError(f"No sandbox variant {variant_id}")
+        if quantity <= 0:
+            raise ValueError(f"Exchange quantity must be positive, not {quantity}")
+        variant, product = variants[variant_id]
+        line = _make_line(state, variant, product, quantity, Decimal(0), [], False)
+        exchange_lines.append({"id": next_id(state), "line": line})
+    return exchange_lines
+
+
 def _exchange_variant(state, variant_id, direction):
     """A variant other than ``variant_id`` costing more ("up"), less ("down") or the same
     ("even"), or None."""
@@ -740,7 +758,7 @@ def generate_returns(state, seed=0, count=None):
     """Returns of each kind on the fulfilled orders of ``state`` (full, partial, damaged,
     exchange up / down / even), in turn; ``count`` returns at most (one an order, the orders
     taken again while items remain returnable), all possible ones when None. The list of
-    (order, return) made; exchanges carry ``exchange_lines`` (the replacement asked for)."""
+    (order, return) made; exchanges carry ``exchange_lines`` (see :func:`add_exchange_lines`)."""
     rng = random.Random(f"returns-{seed}")
     made = []
     kinds = list(RETURN_KINDS)
@@ -763,15 +781,13 @@ def generate_returns(state, seed=0, count=None):
             ret = add_return(state, order, lines, reason, status, note)
             ret["kind"] = kind
             if direction:
-                exchange_lines = []
+                wanted = []
                 for line_id, quantity in lines:
                     item = next(li for li in order["line_items"] if li["id"] == line_id)
                     variant = _exchange_variant(state, item.get("variant_id"), direction)
                     if variant is not None:
-                        exchange_lines.append(
-                            {"variant_id": variant["id"], "quantity": quantity, "price": variant["price"]}
-                        )
-                ret["exchange_lines"] = exchange_lines
+                        wanted.append((variant["id"], quantity))
+                add_exchange_lines(state, ret, wanted)
             made.append((order, ret))
             progress = True
         if count is None:

@@ -342,8 +342,21 @@ def rest_return(order, ret, full=True):
                 }
                 for line in ret["lines"]
             ],
-            "exchange_line_items": [],
-            "total_exchange_line_items": 0,
+            "exchange_line_items": [
+                {
+                    "id": _int(item["id"]),
+                    "admin_graphql_api_id": gid("ExchangeLineItem", item["id"]),
+                    "line_item": {
+                        "id": _int(item["line"]["id"]),
+                        "admin_graphql_api_id": gid("LineItem", item["line"]["id"]),
+                        "variant_id": _int(item["line"]["variant_id"]),
+                        "sku": item["line"]["sku"],
+                        "quantity": item["line"]["quantity"],
+                    },
+                }
+                for item in ret.get("exchange_lines") or []
+            ],
+            "total_exchange_line_items": sum(item["line"]["quantity"] for item in ret.get("exchange_lines") or []),
         }
     )
     return body

@@ -112,6 +112,13 @@ class ReturnsStoreMixin:
                 ),
             }
 
+        def exchange_view(item):
+            return {
+                "__typename": "ExchangeLineItem",
+                "id": gid("ExchangeLineItem", item["id"]),
+                "lineItem": self.line_view(order, item["line"]),
+            }
+
         refunds = [refund for refund in order["refunds"] if refund["id"] in ret["refund_ids"]]
         return {
             "__typename": "Return",
@@ -123,6 +130,9 @@ class ReturnsStoreMixin:
             "decline": dict(ret["decline"]) if ret.get("decline") else None,
             "returnLineItems": lambda _info, **args: connection(
                 ret["lines"], args, key=lambda line: [int(line["id"])], view=line_view
+            ),
+            "exchangeLineItems": lambda _info, includeRemovedItems=False, **args: connection(
+                ret.get("exchange_lines") or [], args, key=lambda item: [int(item["id"])], view=exchange_view
             ),
             "reverseFulfillmentOrders": lambda _info, **args: connection(
                 ret["reverse_orders"], args, key=lambda reverse: [int(reverse["id"])], view=reverse_view
@@ -415,8 +425,9 @@ def _plain(value):
 class SandboxReturnsMixin:
     """Test helpers of :class:`server.Sandbox` for returns (state change + webhook)."""
 
-    def create_return(self, order_id, lines, reason="UNWANTED", status="REQUESTED", note=None, emit=True):
-        """A customer's return request of [(line item id, quantity)]; emits returns/request."""
+    def create_return(self, order_id, lines, reason="UNWANTED", status="REQUESTED", note=None, emit=True, exchange=()):
+        """A customer's return request of [(line item id, quantity)], with the replacements
+        asked for in ``exchange`` [(SKU, quantity)]; emits returns/request."""
         with self.lock:
             order = self._order(order_id)
             ret = generator.add_return(
@@ -428,6 +439,15 @@ class SandboxReturnsMixin:
                 note=note,
                 when=self._return_time(order),
             )
+            if exchange:
+                variants = {
+                    variant["sku"]: variant["id"]
+                    for product in self.state["products"]
+                    for variant in product["variants"]
+                }
+                generator.add_exchange_lines(
+                    self.state, ret, [(variants.get(sku, sku), quantity) for sku, quantity in exchange]
+                )
             self.store.changed = True
             body = rest.rest_return(order, ret)
         if emit:

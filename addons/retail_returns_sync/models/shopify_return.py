@@ -42,11 +42,30 @@ DISPOSITION_TYPES = {
 NO_PUSH = "shopify_no_push"
 
 
+def pair_exchanges(line_quantities, exchange_quantities):
+    """Which returned line each exchange item replaces: ``{exchange index: line index}`` and
+    the exchange indexes left over. Shopify does not link them; its customers pick a
+    replacement per returned item, so they are paired in order, the same quantity first."""
+    free = list(range(len(line_quantities)))
+    pairs, left = {}, []
+    for index, quantity in enumerate(exchange_quantities):
+        line = next((i for i in free if line_quantities[i] == quantity), free[0] if free else None)
+        if line is None:
+            left.append(index)
+            continue
+        free.remove(line)
+        pairs[index] = line
+    return pairs, left
+
+
 class RetailReturnLine(models.Model):
     _inherit = "retail.return.line"
 
     shopify_return_line_id = fields.Char(string="Shopify Return Line ID", copy=False, index="btree_not_null")
     shopify_fulfillment_line_id = fields.Char(string="Shopify Fulfillment Line ID", copy=False)
+    shopify_exchange_line_id = fields.Char(
+        string="Shopify Exchange Line ID", copy=False, help="The replacement the customer asked for in Shopify."
+    )
 
 
 class RetailReturn(models.Model):
@@ -235,6 +254,25 @@ class RetailReturnBinding(models.Model):
             )
         if not lines:
             raise PermanentError(f"Shopify return {ret['id']} has no lines.")
+        notes = [ret["name"] and _("Shopify return %s", ret["name"])]
+        exchanges = self._shopify_exchange_products(backend, ret)
+        pairs, left = pair_exchanges(
+            [values["quantity"] for values in lines], [item["quantity"] for item, __ in exchanges]
+        )
+        for index, line_index in pairs.items():
+            item, product = exchanges[index]
+            lines[line_index].update(exchange_product_id=product.id, shopify_exchange_line_id=item["id"])
+        if exchanges:
+            notes.append(_("The customer asked for an exchange."))
+        if left:
+            notes.append(
+                _(
+                    "Replacements asked for beyond the returned items: %s.",
+                    ", ".join(
+                        f"{exchanges[index][1].display_name} x{exchanges[index][0]['quantity']}" for index in left
+                    ),
+                )
+            )
         return (
             self.env["retail.return"]
             .with_company(sale.company_id)
@@ -245,10 +283,25 @@ class RetailReturnBinding(models.Model):
                     "company_id": sale.company_id.id,
                     "backend_id": backend.id,
                     "line_ids": [(0, 0, values) for values in lines],
-                    "note": ret["name"] and _("Shopify return %s", ret["name"]),
+                    "note": "\n".join(note for note in notes if note) or False,
                 }
             )
         )
+
+    @api.model
+    def _shopify_exchange_products(self, backend, ret):
+        """``[(exchange line, product)]`` of the replacements asked for; an unknown SKU
+        stops the import like an order's (bind the product, then retry)."""
+        orders = self.env["shopify.order.binding"]
+        return [
+            (
+                item,
+                orders._find_product(
+                    backend, {"id": item["line_id"] or item["id"], "title": "exchange item", "sku": item["sku"]}
+                ),
+            )
+            for item in ret.get("exchange_lines") or []
+        ]
 
     # ------------------------------------------------------------------
     # Odoo -> Shopify (queue jobs)

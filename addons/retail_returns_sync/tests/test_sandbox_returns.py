@@ -61,10 +61,12 @@ class TestSandboxGeneratedReturns(ShopifyCase):
         self.assertEqual(generator.generate_store(**arguments), generator.generate_store(**arguments))
 
     def test_catch_up_imports_every_generated_return(self):
-        expected = {}
+        expected, exchanged = {}, {}
         for order in self.store["orders"]:
             for ret in order.get("returns") or []:
                 expected[ret["id"]] = {line["line_item_id"]: line["quantity"] for line in ret["lines"]}
+                exchanged[ret["id"]] = sorted(item["line"]["sku"] for item in ret.get("exchange_lines") or [])
+        self.assertEqual(sum(1 for skus in exchanged.values() if skus), 3, "exchange up, down and even")
         self.assertEqual(len(expected), RETURNS)
         entities = self.backend._channel_catch_up_entities()
         self.assertEqual(entities[-1], "returns")
@@ -80,5 +82,9 @@ class TestSandboxGeneratedReturns(ShopifyCase):
                 {line.sale_line_id.shopify_line_id: line.quantity for line in rma.line_ids},
                 expected[binding.external_id],
                 rma.name,
+            )
+            # the replacements asked for in Shopify are on the lines, for the Odoo exchange
+            self.assertEqual(
+                sorted(rma.line_ids.exchange_product_id.mapped("default_code")), exchanged[binding.external_id]
             )
         self.assertEqual(set(bindings.odoo_id.mapped("state")) - {"requested", "approved", "awaiting_receipt"}, set())

@@ -78,15 +78,19 @@ class TestShopifyReturns(ShopifyCase):
     def _imported(self, ret):
         return self.env["retail.return.binding"]._lookup_record(self.backend, ret["id"])
 
-    def _requested_return(self, order, lines, reason="DEFECTIVE"):
-        ret = self.sandbox.create_return(order["id"], lines, reason=reason)
+    def _requested_return(self, order, lines, reason="DEFECTIVE", exchange=()):
+        ret = self.sandbox.create_return(order["id"], lines, reason=reason, exchange=exchange)
+        event = self._deliver_request(ret)
+        self.assertEqual(event.state, "done", event.error_message)
+        return ret, self._imported(ret)
+
+    def _deliver_request(self, ret):
         with trap_jobs() as trap:
             event = self._deliver_event("returns/request", self.sandbox.return_body(ret["id"]))
             perform_jobs(trap)
             # an imported request pushes nothing back
             trap.assert_jobs_count(0, only=self.env["retail.return.binding"]._shopify_export_decision)
-        self.assertEqual(event.state, "done", event.error_message)
-        return ret, self._imported(ret)
+        return event
 
     def _sandbox_return(self, ret):
         with self.sandbox.lock:
@@ -303,13 +307,121 @@ class TestShopifyReturns(ShopifyCase):
     def test_return_normalisers_agree(self):
         order, _sale, line_ids = self._fulfilled_order((2, 1))
         ret = self.sandbox.create_return(
-            order["id"], [(line_ids[self.skus[0]], 2)], reason="OTHER", note="Too big", emit=False
+            order["id"],
+            [(line_ids[self.skus[0]], 2)],
+            reason="OTHER",
+            note="Too big",
+            emit=False,
+            exchange=[(self.skus[1], 2)],
         )
         from_rest = normalize.return_from_rest(self.sandbox.return_body(ret["id"]))
         from_graphql = self.env["retail.return.binding"]._shopify_fetch_return(self.backend, ret["id"])
-        for key in ("id", "order_id", "status", "lines", "name"):
+        for key in ("id", "order_id", "status", "lines", "name", "exchange_lines"):
             self.assertEqual(from_rest[key], from_graphql[key], key)
+        [exchange] = from_graphql["exchange_lines"]
+        self.assertEqual((exchange["sku"], exchange["quantity"]), (self.skus[1], 2))
+        self.assertNotIn(exchange["line_id"], line_ids.values(), "the replacement is a line item of its own")
         self.assertEqual(from_rest["lines"][0]["customer_note"], "Too big")
         self.assertEqual(from_rest["lines"][0]["reason"], "other")
         short = normalize.return_from_rest(self.sandbox.return_body(ret["id"], full=False))
         self.assertEqual((short["id"], short["order_id"], short["lines_complete"]), (ret["id"], order["id"], False))
+
+    # ------------------------------------------------------------------ exchanges
+    def test_exchange_asked_in_shopify_ships_the_replacements(self):
+        """The customer returns 2 of the first item and 1 of the second and asks for them
+        swapped: the return carries the replacements, the Odoo exchange ships them and
+        invoices the difference."""
+        order, sale, line_ids = self._fulfilled_order((2, 1))
+        first, second = (self.products_by_sku[sku] for sku in self.skus)
+        ret, rma = self._requested_return(
+            order,
+            [(line_ids[self.skus[0]], 2), (line_ids[self.skus[1]], 1)],
+            reason="SIZE_TOO_SMALL",
+            exchange=[(self.skus[0], 1), (self.skus[1], 2)],
+        )
+        by_product = {line.product_id: line for line in rma.line_ids}
+        # paired by quantity, not by position: the 2 returned firsts for 2 seconds, and back
+        self.assertEqual(by_product[first].exchange_product_id, second)
+        self.assertEqual(by_product[second].exchange_product_id, first)
+        exchange_ids = [item["id"] for item in self._sandbox_return(ret)["exchange_lines"]]
+        self.assertEqual(by_product[second].shopify_exchange_line_id, exchange_ids[0])
+        self.assertEqual(by_product[first].shopify_exchange_line_id, exchange_ids[1])
+        self.assertIn("asked for an exchange", rma.note)
+
+        rma.with_context(shopify_no_push=True).action_approve()
+        rma.action_receive()
+        self._inspect(rma, {first: self.grades["restock"], second: self.grades["restock"]})
+        rma.action_exchange()
+        self.assertEqual(rma.state, "exchanged")
+        replacement = rma.replacement_order_id
+        self.assertEqual(
+            {line.product_id: line.product_uom_qty for line in replacement.order_line}, {second: 2.0, first: 1.0}
+        )
+        self.assertEqual(replacement.state, "sale")
+        document = rma.account_move_ids
+        self.assertEqual(len(document), 1, "the difference is settled by one document")
+        returned = sum(rma.line_ids.mapped("refund_amount"))
+        sign = 1 if document.move_type == "out_invoice" else -1
+        self.assertAlmostEqual(sign * document.amount_total, replacement.amount_total - returned, places=2)
+        self.assertEqual(sale.retail_return_ids, rma)
+
+    def test_more_replacements_than_returned_items_are_noted(self):
+        order, _sale, line_ids = self._fulfilled_order((2, 1))
+        first, second = (self.products_by_sku[sku] for sku in self.skus)
+        __, rma = self._requested_return(
+            order, [(line_ids[self.skus[0]], 1)], exchange=[(self.skus[1], 1), (self.skus[1], 3)]
+        )
+        self.assertEqual(rma.line_ids.product_id, first)
+        self.assertEqual(rma.line_ids.exchange_product_id, second)
+        self.assertIn(f"beyond the returned items: {second.display_name} x3", rma.note)
+
+    def test_exchange_of_an_unknown_sku_imports_no_return(self):
+        order, _sale, line_ids = self._fulfilled_order((2, 1))
+        second = self.products_by_sku[self.skus[1]]
+        ret = self.sandbox.create_return(
+            order["id"], [(line_ids[self.skus[0]], 1)], emit=False, exchange=[(self.skus[1], 1)]
+        )
+        # the replacement's product is not (or no longer) bound in Odoo
+        self.env["shopify.product.binding"].search([("odoo_id", "=", second.id)]).unlink()
+        second.default_code = "NOT-IN-SHOPIFY"
+        event = self._deliver_request(ret)
+        self.assertFalse(self._imported(ret), "no half-made return")
+        self.assertEqual(event.state, "done", "the delivery is handled: the failure is the import's")
+        exception = self.env["retail.exception"].search(
+            [("backend_id", "=", self.backend.id), ("external_id", "=", ret["id"])]
+        )
+        self.assertEqual(len(exception), 1)
+        self.assertEqual(exception.type_id.code, "shopify_unknown_sku")
+        self.assertIn(self.skus[1], exception.message)
+
+    def test_exchange_for_a_cheaper_item_refunds_the_difference_in_shopify(self):
+        order, sale, line_ids = self._fulfilled_order((1, 1))
+        price = {
+            sku: sale.order_line.filtered(lambda sol, sku=sku: sol.shopify_line_id == line_ids[sku]).price_unit
+            for sku in self.skus
+        }
+        self.assertNotEqual(price[self.skus[0]], price[self.skus[1]])
+        dear, cheap = sorted(self.skus, key=price.get, reverse=True)
+        ret, rma = self._requested_return(order, [(line_ids[dear], 1)], exchange=[(cheap, 1)])
+        with trap_jobs() as trap:
+            rma.action_approve()
+            trap.perform_enqueued_jobs()
+        rma.action_receive()
+        self._inspect(rma, {self.products_by_sku[dear]: self.grades["restock"]})
+        with trap_jobs() as trap:
+            rma.action_exchange()
+            self.assertEqual(len(self._export_jobs(trap, "_shopify_export_refund")), 1)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(rma.replacement_order_id.order_line.product_id, self.products_by_sku[cheap])
+        credit_note = rma.account_move_ids
+        self.assertEqual((credit_note.move_type, credit_note.state), ("out_refund", "posted"))
+        # Shopify refunds the difference (not the returned item's price), once
+        [sent] = self.sandbox.returns_received("returnProcess")
+        [transaction] = sent["input"]["financialTransfer"]["issueRefund"]["orderTransactions"]
+        self.assertEqual(Decimal(transaction["transactionAmount"]["amount"]), money(credit_note.amount_total))
+        self.assertLess(money(credit_note.amount_total), money(rma.line_ids.refund_amount))
+        self.assertEqual(
+            sent["input"]["returnLineItems"],
+            [{"id": normalize.to_gid("ReturnLineItem", rma.line_ids.shopify_return_line_id), "quantity": 1}],
+        )
+        self.assertEqual(len(credit_note.shopify_refund_bind_ids), 1, "the refunds/create echo is recognised")
