@@ -17,6 +17,10 @@ class SaleOrder(models.Model):
         help="What the customer paid in the currency shown to them (amounts are booked in the shop currency).",
     )
 
+    def _shopify_deliveries(self):
+        """The outgoing deliveries that ship this order's Shopify line items."""
+        return self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+
     def _action_cancel(self):
         result = super()._action_cancel()
         if not self.env.context.get("shopify_no_push"):

@@ -279,9 +279,7 @@ class ShopifyFulfillmentBinding(models.Model):
     def _unbound_delivery_shipping(self, backend, sale_order, fulfillment):
         """A done delivery not bound yet that shipped exactly the fulfilment's lines."""
         wanted = self._wanted_quantities(fulfillment)
-        for picking in sale_order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state == "done"
-        ).sorted("id"):
+        for picking in sale_order._shopify_deliveries().filtered(lambda p: p.state == "done").sorted("id"):
             if picking.shopify_fulfillment_ids.filtered(lambda b: b.backend_id == backend):
                 continue
             if picking._shopify_done_quantities() == wanted:
@@ -304,9 +302,9 @@ class ShopifyFulfillmentBinding(models.Model):
         open delivery ships these lines) and the quantities found nowhere.
         """
         wanted = self._wanted_quantities(fulfillment)
-        pickings = sale_order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state not in ("draft", "done", "cancel")
-        ).sorted("id")
+        pickings = (
+            sale_order._shopify_deliveries().filtered(lambda p: p.state not in ("draft", "done", "cancel")).sorted("id")
+        )
         picking = self.env["stock.picking"]
         for candidate in pickings:
             if any(move.sale_line_id.shopify_line_id in wanted for move in candidate.move_ids):

@@ -30,14 +30,20 @@ class StockPicking(models.Model):
                 continue
             fulfillments._enqueue_export(backend, picking)
 
+    def _shopify_sale_order(self):
+        """The sale order whose Shopify order this delivery fulfils."""
+        self.ensure_one()
+        return self.sale_id
+
     def _shopify_order_binding(self, backend=None):
         """The Shopify binding of this delivery's sale order (empty if none)."""
         self.ensure_one()
-        domain = [("odoo_id", "=", self.sale_id.id), ("backend_id.channel", "=", "shopify")]
+        sale_order = self._shopify_sale_order()
+        if not sale_order:
+            return self.env["shopify.order.binding"]
+        domain = [("odoo_id", "=", sale_order.id), ("backend_id.channel", "=", "shopify")]
         if backend:
             domain.append(("backend_id", "=", backend.id))
-        if not self.sale_id:
-            return self.env["shopify.order.binding"]
         return self.env["shopify.order.binding"].sudo().search(domain, limit=1)
 
     def _shopify_done_quantities(self):

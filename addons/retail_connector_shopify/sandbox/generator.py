@@ -728,8 +728,34 @@ def add_exchange_lines(state, ret, wanted):
             raise ValueError(f"Exchange quantity must be positive, not {quantity}")
         variant, product = variants[variant_id]
         line = _make_line(state, variant, product, quantity, Decimal(0), [], False)
-        exchange_lines.append({"id": next_id(state), "line": line})
+        exchange_lines.append({"id": next_id(state), "line": line, "processed": 0})
     return exchange_lines
+
+
+def line_items_by_id(order):
+    """The order's line items by id, with the exchange items of its returns (which
+    Shopify adds to the order's lines and the sandbox keeps on the return)."""
+    lines = {line["id"]: line for line in order["line_items"]}
+    for ret in order.get("returns") or []:
+        for item in ret.get("exchange_lines") or []:
+            lines[item["line"]["id"]] = item["line"]
+    return lines
+
+
+def add_exchange_fulfillment_order(state, order, items):
+    """The fulfilment order Shopify opens for processed exchange items [(exchange line, quantity)]."""
+    fulfillment_order = {
+        "id": next_id(state),
+        "location_id": state["locations"][0]["id"],
+        "status": "OPEN",
+        "line_items": [
+            {"id": next_id(state), "line_item_id": item["line"]["id"], "total": quantity, "remaining": quantity}
+            for item, quantity in items
+        ],
+    }
+    order["fulfillment_orders"].append(fulfillment_order)
+    refresh_fulfillment_status(order)
+    return fulfillment_order
 
 
 def _exchange_variant(state, variant_id, direction):

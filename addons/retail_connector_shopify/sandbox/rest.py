@@ -6,7 +6,7 @@ inventory_level); only what a connector reads is filled in.
 
 from decimal import Decimal
 
-from .generator import fmt, order_totals, to_presentment
+from .generator import fmt, line_items_by_id, order_totals, to_presentment
 
 
 def gid(kind, resource_id):
@@ -153,7 +153,7 @@ def rest_transaction(order, tx):
 
 
 def rest_fulfillment(order, fulfillment):
-    by_id = {line["id"]: line for line in order["line_items"]}
+    by_id = line_items_by_id(order)
     lines = []
     for entry in fulfillment["lines"]:
         line = rest_line_item(order, by_id[entry["line_item_id"]])
@@ -317,7 +317,7 @@ def rest_return(order, ret, full=True):
         body["decline"] = {"reason": ret["decline"]["reason"].lower(), "note": ret["decline"].get("note")}
     if not full:
         return body
-    by_id = {line["id"]: line for line in order["line_items"]}
+    by_id = line_items_by_id(order)  # an exchange item can be returned too
     body.update(
         {
             "name": ret["name"],

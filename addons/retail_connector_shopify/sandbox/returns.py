@@ -57,7 +57,7 @@ class ReturnsStoreMixin:
 
     # ------------------------------------------------------------------ views
     def _fulfillment_line_view(self, order, ret_line):
-        by_id = {line["id"]: line for line in order["line_items"]}
+        by_id = generator.line_items_by_id(order)  # an exchange item can be returned too
         return {
             "__typename": "FulfillmentLineItem",
             "id": gid("FulfillmentLineItem", ret_line["fulfillment_line_id"]),
@@ -361,23 +361,8 @@ class ReturnsStoreMixin:
                 )
             else:
                 refund_lines.append((line, item["quantity"]))
-        transactions = []
-        issue = (data.get("financialTransfer") or {}).get("issueRefund")
-        for index, tx in enumerate((issue or {}).get("orderTransactions") or []):
-            field = ["input", "financialTransfer", "issueRefund", "orderTransactions", str(index)]
-            parent = next((t for t in order["transactions"] if t["id"] == _legacy(tx.get("parentId"))), None)
-            try:
-                amount = money((tx.get("transactionAmount") or {}).get("amount"))
-            except (InvalidOperation, TypeError):
-                amount = None
-            if parent is None or parent["kind"] not in ("SALE", "CAPTURE"):
-                errors.append(
-                    _error([*field, "parentId"], "Parent transaction must be a sale or a capture.", "INVALID")
-                )
-            elif amount is None or amount <= 0:
-                errors.append(_error([*field, "transactionAmount"], "Amount must be positive.", "GREATER_THAN"))
-            else:
-                transactions.append({"gateway": parent["gateway"], "amount": fmt(amount), "parentId": parent["id"]})
+        exchanged = _exchange_items(ret, data, errors)
+        transactions = _refund_transactions(order, data, errors)
         if errors:
             self._received("returnProcess", data, errors)
             return {"return": None, "userErrors": errors}
@@ -394,13 +379,20 @@ class ReturnsStoreMixin:
         }
         if shipping_amount is not None or shipping.get("fullRefund"):
             refund_input["shipping"] = {"amount": shipping_amount, "fullRefund": bool(shipping.get("fullRefund"))}
-        record = self.refund(refund_input) if (transactions or refund_lines) else {"refund_id": None, "user_errors": []}
+        # Processing items without a financial transfer (an exchange the customer pays the
+        # difference of, or an even one) refunds nothing: no refund is created.
+        money_back = transactions or shipping_amount is not None or shipping.get("fullRefund")
+        record = self.refund(refund_input) if money_back else {"refund_id": None, "user_errors": []}
         if record["user_errors"]:
             errors = [dict(error, code="INVALID") for error in record["user_errors"]]
             self._received("returnProcess", data, errors)
             return {"return": None, "userErrors": errors}
         for line, quantity in refund_lines:
             line["processed"] += quantity
+        for exchange, quantity in exchanged:
+            exchange["processed"] += quantity
+        if exchanged:
+            generator.add_exchange_fulfillment_order(self.state, order, exchanged)
         if record["refund_id"]:
             ret["refund_ids"].append(record["refund_id"])
             _order, refund = self.find_refund(record["refund_id"])
@@ -409,6 +401,44 @@ class ReturnsStoreMixin:
         self._received("returnProcess", data, [])
         self.changed = True
         return {"return": self.return_view(order, ret), "userErrors": []}
+
+
+def _exchange_items(ret, data, errors):
+    """[(exchange line, quantity)] of a returnProcess input; problems appended to ``errors``."""
+    exchanges = {item["id"]: item for item in ret.get("exchange_lines") or []}
+    exchanged = []
+    for index, item in enumerate(data.get("exchangeLineItems") or []):
+        exchange = exchanges.get(_legacy(item.get("id")))
+        field = ["input", "exchangeLineItems", str(index)]
+        if exchange is None:
+            errors.append(_error([*field, "id"], "Exchange line item does not exist.", "NOT_FOUND"))
+            continue
+        left = exchange["line"]["quantity"] - exchange["processed"]
+        if item["quantity"] <= 0 or item["quantity"] > left:
+            errors.append(_error([*field, "quantity"], f"Quantity must be at most {left}.", "LESS_THAN_OR_EQUAL_TO"))
+        else:
+            exchanged.append((exchange, item["quantity"]))
+    return exchanged
+
+
+def _refund_transactions(order, data, errors):
+    """The refund transactions of a returnProcess input; problems appended to ``errors``."""
+    transactions = []
+    issue = (data.get("financialTransfer") or {}).get("issueRefund")
+    for index, tx in enumerate((issue or {}).get("orderTransactions") or []):
+        field = ["input", "financialTransfer", "issueRefund", "orderTransactions", str(index)]
+        parent = next((t for t in order["transactions"] if t["id"] == _legacy(tx.get("parentId"))), None)
+        try:
+            amount = money((tx.get("transactionAmount") or {}).get("amount"))
+        except (InvalidOperation, TypeError):
+            amount = None
+        if parent is None or parent["kind"] not in ("SALE", "CAPTURE"):
+            errors.append(_error([*field, "parentId"], "Parent transaction must be a sale or a capture.", "INVALID"))
+        elif amount is None or amount <= 0:
+            errors.append(_error([*field, "transactionAmount"], "Amount must be positive.", "GREATER_THAN"))
+        else:
+            transactions.append({"gateway": parent["gateway"], "amount": fmt(amount), "parentId": parent["id"]})
+    return transactions
 
 
 def _plain(value):

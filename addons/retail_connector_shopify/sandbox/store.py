@@ -364,7 +364,7 @@ class Store(ReturnsStoreMixin):
         }
 
     def fulfillment_order_view(self, order, fulfillment_order):
-        by_id = {line["id"]: line for line in order["line_items"]}
+        by_id = generator.line_items_by_id(order)
         location = self.location(fulfillment_order["location_id"])
 
         def lines(_info, **args):
@@ -390,7 +390,7 @@ class Store(ReturnsStoreMixin):
         }
 
     def fulfillment_view(self, order, fulfillment):
-        by_id = {line["id"]: line for line in order["line_items"]}
+        by_id = generator.line_items_by_id(order)
         # Recorded fulfilment lines carry no id of their own: derive a stable one.
         lines = [
             dict(line, view_id=line.get("id") or f"{fulfillment['id']}{index:03d}")

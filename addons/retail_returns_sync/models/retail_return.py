@@ -572,21 +572,17 @@ class RetailReturn(models.Model):
                     "origin": self.name,
                     "pricelist_id": origin.pricelist_id.id or False,
                     "retail_return_id": self.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": (line.exchange_product_id or line.product_id).id,
-                                "product_uom_qty": line.refund_qty,
-                            }
-                        )
-                        for line in lines
-                    ],
+                    "order_line": [Command.create(self._replacement_line_values(line)) for line in lines],
                 }
             )
         )
         order.action_confirm()
         self.replacement_order_id = order
         return order.with_env(self.env)
+
+    def _replacement_line_values(self, line):
+        """Values of the replacement order line shipping what ``line`` brought back."""
+        return {"product_id": (line.exchange_product_id or line.product_id).id, "product_uom_qty": line.refund_qty}
 
     def action_done(self):
         self._check_state(("refunded", "exchanged"), _("Closing"))

@@ -23,6 +23,11 @@ class SaleOrder(models.Model):
         for order in self:
             order.retail_return_count = len(order.retail_return_ids)
 
+    def _shopify_deliveries(self):
+        # the replacements of exchanges ship exchange items, line items of this order in Shopify
+        replacements = self.retail_return_ids.replacement_order_id.picking_ids
+        return super()._shopify_deliveries() | replacements.filtered(lambda p: p.picking_type_code == "outgoing")
+
     def action_view_retail_returns(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("retail_returns_sync.action_retail_return")

@@ -66,6 +66,20 @@ class RetailReturnLine(models.Model):
     shopify_exchange_line_id = fields.Char(
         string="Shopify Exchange Line ID", copy=False, help="The replacement the customer asked for in Shopify."
     )
+    shopify_exchange_line_item_id = fields.Char(
+        string="Shopify Exchange Order Line ID",
+        copy=False,
+        help="The order line item Shopify added for the replacement: the replacement delivery fulfils it.",
+    )
+
+    def write(self, vals):
+        if "exchange_product_id" in vals and "shopify_exchange_line_id" not in vals:
+            # another replacement than the one asked for in Shopify: not Shopify's exchange any more
+            changed = self.filtered(lambda line: line.exchange_product_id.id != vals["exchange_product_id"])
+            changed.filtered("shopify_exchange_line_id").write(
+                {"shopify_exchange_line_id": False, "shopify_exchange_line_item_id": False}
+            )
+        return super().write(vals)
 
 
 class RetailReturn(models.Model):
@@ -142,6 +156,21 @@ class RetailReturn(models.Model):
                     {"shopify_return_line_id": item["id"], "shopify_fulfillment_line_id": item["fulfillment_line_id"]}
                 )
 
+    def _replacement_line_values(self, line):
+        values = super()._replacement_line_values(line)
+        if line.shopify_exchange_line_item_id:
+            # the replacement delivery then fulfils Shopify's exchange item
+            values["shopify_line_id"] = line.shopify_exchange_line_item_id
+        return values
+
+    def action_exchange(self):
+        result = super().action_exchange()
+        # The shop owes: the credit note's refund processes the return in Shopify (see
+        # AccountMove._post). Otherwise nothing is refunded: the return is processed alone.
+        for rma in self.filtered(lambda r: r.account_move_ids.filtered(lambda m: m.move_type == "out_invoice")):
+            rma._shopify_enqueue("_shopify_export_exchange", "Process the exchange of", "exchange")
+        return result
+
     def _shopify_link_refund(self, move):
         """A Shopify refund of this return booked as ``move``: the return is refunded."""
         self.ensure_one()
@@ -155,6 +184,9 @@ class RetailReturnBinding(models.Model):
     _inherit = "retail.return.binding"
 
     shopify_status = fields.Char(readonly=True, copy=False)
+    shopify_exchange_processed = fields.Boolean(
+        readonly=True, copy=False, help="The exchange made in Odoo was processed in Shopify."
+    )
 
     # ------------------------------------------------------------------
     # Shopify -> Odoo
@@ -261,7 +293,11 @@ class RetailReturnBinding(models.Model):
         )
         for index, line_index in pairs.items():
             item, product = exchanges[index]
-            lines[line_index].update(exchange_product_id=product.id, shopify_exchange_line_id=item["id"])
+            lines[line_index].update(
+                exchange_product_id=product.id,
+                shopify_exchange_line_id=item["id"],
+                shopify_exchange_line_item_id=item["line_id"],
+            )
         if exchanges:
             notes.append(_("The customer asked for an exchange."))
         if left:
@@ -470,6 +506,72 @@ class RetailReturnBinding(models.Model):
             run.message = f"Shopify refund {refund_id} of return {self.external_id}"
         return run.result
 
+    def _shopify_exchange_inputs(self, current):
+        """ReturnProcessExchangeLineItemInput list of the Shopify exchange items the Odoo
+        exchange ships (as many as came back, at most what was asked for)."""
+        rma = self.odoo_id
+        if not rma.replacement_order_id:
+            return []
+        asked = {item["id"]: item["quantity"] for item in current.get("exchange_lines") or []}
+        inputs = []
+        for line in rma.line_ids.filtered(lambda rl: rl.shopify_exchange_line_id in asked and rl.refund_qty > 0):
+            quantity = min(int(line.refund_qty), asked[line.shopify_exchange_line_id])
+            if quantity > 0:
+                inputs.append(
+                    {"id": normalize.to_gid("ExchangeLineItem", line.shopify_exchange_line_id), "quantity": quantity}
+                )
+        return inputs
+
+    def _shopify_export_exchange(self):
+        """Job: process in Shopify a return exchanged in Odoo where nothing is refunded (the
+        customer pays the difference, or none): the returned items, and the exchange items,
+        for which Shopify opens the fulfilment order the replacement delivery fulfils. Once."""
+        self.ensure_one()
+        backend = self.backend_id
+        with self.env["retail.sync.log"]._track(
+            backend, "export", "return_exchange", external_id=self.external_id
+        ) as run:
+            run.record = self.odoo_id
+            # two runs of the job must not both process it
+            self._lock_external_id(backend, f"exchange-{self.external_id}")
+            if self.shopify_exchange_processed:
+                run.skip("Already processed in Shopify.")
+                return run.result
+            client = backend._shopify_client()
+            if not versions.uses_return_process(client.api_version):
+                run.skip(f"API {client.api_version} has no returnProcess: process the exchange in Shopify's admin.")
+                return run.result
+            current = self._shopify_fetch_return(backend, self.external_id, client)
+            if current is None:
+                raise PermanentError(f"Shopify return {self.external_id} does not exist.")
+            lines = self.odoo_id.line_ids.filtered(lambda line: line.shopify_return_line_id and line.refund_qty > 0)
+            process = {
+                "returnId": normalize.to_gid("Return", self.external_id),
+                "returnLineItems": self._shopify_return_line_inputs(lines),
+                "notifyCustomer": True,
+            }
+            exchanges = self._shopify_exchange_inputs(current)
+            if exchanges:
+                process["exchangeLineItems"] = exchanges
+            payload = client.mutate("return_process", {"input": process}, "returnProcess")
+            self.write(
+                {
+                    "shopify_exchange_processed": True,
+                    "shopify_status": ((payload.get("return") or {}).get("status") or current["status"]).lower(),
+                }
+            )
+            run.message = (
+                f"Shopify return {self.external_id} processed: {len(lines)} returned line(s), "
+                f"{len(exchanges)} exchange item(s)"
+            )
+        return run.result
+
+    def _shopify_return_line_inputs(self, lines):
+        return [
+            {"id": normalize.to_gid("ReturnLineItem", line.shopify_return_line_id), "quantity": int(line.refund_qty)}
+            for line in lines
+        ]
+
     def _shopify_return_process(self, client, current, order_binding, move, lines, amount):
         rma = self.odoo_id
         currency = move.currency_id.name
@@ -478,13 +580,7 @@ class RetailReturnBinding(models.Model):
             raise PermanentError(f"No Shopify payment of {order_binding.odoo_id.name} to refund {move.name} against.")
         process = {
             "returnId": normalize.to_gid("Return", self.external_id),
-            "returnLineItems": [
-                {
-                    "id": normalize.to_gid("ReturnLineItem", line.shopify_return_line_id),
-                    "quantity": int(line.refund_qty),
-                }
-                for line in lines
-            ],
+            "returnLineItems": self._shopify_return_line_inputs(lines),
             "financialTransfer": {
                 "issueRefund": {
                     "orderTransactions": [
@@ -500,7 +596,12 @@ class RetailReturnBinding(models.Model):
         if rma.shipping_refund_amount:
             shipping = cents(Decimal(str(rma.shipping_refund_amount)))
             process["refundShipping"] = {"shippingRefundAmount": {"amount": str(shipping), "currencyCode": currency}}
+        exchanges = self._shopify_exchange_inputs(current)
+        if exchanges:  # an exchange where the shop owes: the difference is refunded
+            process["exchangeLineItems"] = exchanges
         payload = client.mutate("return_process", {"input": process}, "returnProcess")
+        if exchanges:
+            self.shopify_exchange_processed = True
         nodes = (((payload.get("return") or {}).get("refunds")) or {}).get("nodes") or []
         new = [normalize.legacy_id(node["id"]) for node in nodes]
         new = [rid for rid in new if rid not in current["refund_ids"]]

@@ -15,3 +15,11 @@ class StockPicking(models.Model):
         )
         receipts.retail_return_id._on_receipt_done()
         return result
+
+    def _shopify_sale_order(self):
+        order = super()._shopify_sale_order()
+        replaced = order.retail_return_id.sale_order_id
+        if replaced and any(order.order_line.mapped("shopify_line_id")):
+            # the replacement of a Shopify exchange ships exchange items of the origin order
+            return replaced
+        return order

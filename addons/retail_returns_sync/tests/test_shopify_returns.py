@@ -396,18 +396,11 @@ class TestShopifyReturns(ShopifyCase):
 
     def test_exchange_for_a_cheaper_item_refunds_the_difference_in_shopify(self):
         order, sale, line_ids = self._fulfilled_order((1, 1))
-        price = {
-            sku: sale.order_line.filtered(lambda sol, sku=sku: sol.shopify_line_id == line_ids[sku]).price_unit
-            for sku in self.skus
-        }
-        self.assertNotEqual(price[self.skus[0]], price[self.skus[1]])
-        dear, cheap = sorted(self.skus, key=price.get, reverse=True)
+        dear, cheap = self._dear_and_cheap(sale, line_ids)
+        # the replacement is sold at Odoo's price
+        self.products_by_sku[cheap].lst_price = 1.0
         ret, rma = self._requested_return(order, [(line_ids[dear], 1)], exchange=[(cheap, 1)])
-        with trap_jobs() as trap:
-            rma.action_approve()
-            trap.perform_enqueued_jobs()
-        rma.action_receive()
-        self._inspect(rma, {self.products_by_sku[dear]: self.grades["restock"]})
+        self._open_and_inspect(rma)
         with trap_jobs() as trap:
             rma.action_exchange()
             self.assertEqual(len(self._export_jobs(trap, "_shopify_export_refund")), 1)
@@ -425,3 +418,100 @@ class TestShopifyReturns(ShopifyCase):
             [{"id": normalize.to_gid("ReturnLineItem", rma.line_ids.shopify_return_line_id), "quantity": 1}],
         )
         self.assertEqual(len(credit_note.shopify_refund_bind_ids), 1, "the refunds/create echo is recognised")
+        # the exchange item is processed with it: Shopify opens its fulfilment order
+        [exchange] = self._sandbox_return(ret)["exchange_lines"]
+        self.assertEqual(
+            sent["input"]["exchangeLineItems"],
+            [{"id": normalize.to_gid("ExchangeLineItem", exchange["id"]), "quantity": 1}],
+        )
+        self.assertTrue(rma.binding_ids.shopify_exchange_processed)
+
+    def _dear_and_cheap(self, sale, line_ids):
+        price = {
+            sku: sale.order_line.filtered(lambda sol, sku=sku: sol.shopify_line_id == line_ids[sku]).price_unit
+            for sku in self.skus
+        }
+        self.assertNotEqual(price[self.skus[0]], price[self.skus[1]])
+        return sorted(self.skus, key=price.get, reverse=True)
+
+    def _open_and_inspect(self, rma):
+        with trap_jobs() as trap:
+            rma.action_approve()
+            trap.perform_enqueued_jobs()
+        rma.action_receive()
+        self._inspect(rma, {line.product_id: self.grades["restock"] for line in rma.line_ids})
+
+    def test_exchange_for_a_dearer_item_is_processed_and_fulfilled_in_shopify(self):
+        order, sale, line_ids = self._fulfilled_order((1, 1))
+        dear, cheap = self._dear_and_cheap(sale, line_ids)
+        # the replacement is sold at Odoo's price
+        self.products_by_sku[dear].lst_price = 500.0
+        ret, rma = self._requested_return(order, [(line_ids[cheap], 1)], exchange=[(dear, 1)])
+        [exchange] = self._sandbox_return(ret)["exchange_lines"]
+        self._open_and_inspect(rma)
+        refunds_before = len(self.sandbox.store.order(order["id"])["refunds"])
+        binding = rma.binding_ids
+
+        with trap_jobs() as trap:
+            rma.action_exchange()
+            self.assertEqual(len(self._export_jobs(trap, "_shopify_export_exchange")), 1)
+            self.assertFalse(self._export_jobs(trap, "_shopify_export_refund"))
+            trap.perform_enqueued_jobs()
+        invoice = rma.account_move_ids
+        replacement = rma.replacement_order_id
+        self.assertEqual(invoice.move_type, "out_invoice", "the customer owes the difference")
+        self.assertGreater(invoice.amount_total, 0)
+        self.assertAlmostEqual(
+            invoice.amount_total, replacement.amount_total - sum(rma.line_ids.mapped("refund_amount")), places=2
+        )
+        # Shopify: the returned item and the exchange item processed, nothing refunded
+        [sent] = self.sandbox.returns_received("returnProcess")
+        self.assertEqual(
+            sent["input"]["returnLineItems"],
+            [{"id": normalize.to_gid("ReturnLineItem", rma.line_ids.shopify_return_line_id), "quantity": 1}],
+        )
+        self.assertEqual(
+            sent["input"]["exchangeLineItems"],
+            [{"id": normalize.to_gid("ExchangeLineItem", exchange["id"]), "quantity": 1}],
+        )
+        self.assertNotIn("financialTransfer", sent["input"])
+        self.assertEqual(len(self.sandbox.store.order(order["id"])["refunds"]), refunds_before)
+        self.assertTrue(binding.shopify_exchange_processed)
+        binding._shopify_export_exchange()  # a second run sends nothing
+        self.assertEqual(len(self.sandbox.returns_received("returnProcess")), 1)
+
+        # the replacement delivery fulfils Shopify's exchange item, with its tracking number
+        self.assertEqual(replacement.order_line.shopify_line_id, exchange["line"]["id"])
+        delivery = replacement.picking_ids
+        self.assertEqual(delivery._shopify_order_binding(), sale.shopify_bind_ids)
+        delivery.move_ids.write({"quantity": 1, "picked": True})
+        delivery.carrier_tracking_ref = "EXCH-1"
+        with trap_jobs() as trap:
+            delivery.button_validate()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(delivery.state, "done")
+        fulfillment = delivery.shopify_fulfillment_ids
+        self.assertEqual(len(fulfillment), 1)
+        shopify_order = self.sandbox.store.order(order["id"])
+        exchange_orders = [
+            fo
+            for fo in shopify_order["fulfillment_orders"]
+            if any(line["line_item_id"] == exchange["line"]["id"] for line in fo["line_items"])
+        ]
+        self.assertEqual(len(exchange_orders), 1)
+        self.assertEqual(sum(line["remaining"] for line in exchange_orders[0]["line_items"]), 0)
+        record = next(f for f in shopify_order["fulfillments"] if f["id"] == fulfillment.external_id)
+        self.assertEqual(record["tracking_number"], "EXCH-1")
+        self.assertEqual(record["lines"], [{"line_item_id": exchange["line"]["id"], "quantity": 1}])
+
+    def test_another_replacement_chosen_in_odoo_is_not_shopify_s_exchange(self):
+        order, _sale, line_ids = self._fulfilled_order((1, 1))
+        first, second = (self.products_by_sku[sku] for sku in self.skus)
+        __, rma = self._requested_return(order, [(line_ids[self.skus[0]], 1)], exchange=[(self.skus[1], 1)])
+        self.assertEqual(rma.line_ids.exchange_product_id, second)
+        self.assertTrue(rma.line_ids.shopify_exchange_line_item_id)
+        rma.line_ids.exchange_product_id = second  # unchanged: still Shopify's
+        self.assertTrue(rma.line_ids.shopify_exchange_line_id)
+        rma.line_ids.exchange_product_id = first
+        self.assertFalse(rma.line_ids.shopify_exchange_line_id)
+        self.assertFalse(rma.line_ids.shopify_exchange_line_item_id, "its delivery fulfils nothing in Shopify")
