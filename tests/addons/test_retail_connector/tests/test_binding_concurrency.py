@@ -78,8 +78,9 @@ class TestConcurrentImport(TransactionCase):
 
 
 def _keep_from_the_job_runner(cr, uuid):
-    """The HTTP server of the test run starts queue_job's real runner, which would
-    enqueue a committed pending job at any moment; one due later stays pending."""
+    """Where the test run's HTTP server starts queue_job's real runner (scripts/test.sh
+    disables it), it would enqueue a committed pending job at any moment; one due
+    later stays pending."""
     cr.execute("UPDATE queue_job SET eta = now() at time zone 'UTC' + interval '1 hour' WHERE uuid = %s", (uuid,))
 
 
