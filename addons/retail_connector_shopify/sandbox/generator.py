@@ -277,6 +277,11 @@ def _transaction(state, order, kind, status, gateway, amount, parent=None, when=
     return transaction
 
 
+def add_sale(state, order, gateway, amount, when=None):
+    """A successful sale transaction of ``amount`` on ``order`` (money collected after the order)."""
+    return _transaction(state, order, "SALE", "SUCCESS", gateway, money(amount), when=when)
+
+
 def add_refund(state, order, lines, shipping_full=False, shipping_amount=None, note=None, restock="RETURN", when=None):
     """Record a refund of ``lines`` [(line id, quantity)] and its transaction."""
     when = when or order["updated_at"]

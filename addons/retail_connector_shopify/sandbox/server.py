@@ -439,6 +439,23 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         self.save()
         return order
 
+    def collect_payment(self, order_id, amount, gateway=None):
+        """A payment the merchant collects on the order (an exchange's difference, say):
+        a successful sale transaction; emits orders/updated."""
+        with self.lock:
+            order = self._order(order_id)
+            when = now_iso(order["updated_at"])
+            gateway = gateway or next(
+                (tx["gateway"] for tx in order["transactions"] if tx["kind"] in ("SALE", "CAPTURE")), "manual"
+            )
+            transaction = generator.add_sale(self.state, order, gateway, Decimal(str(amount)), when=when)
+            order["updated_at"] = when
+            self.store.changed = True
+            body = rest.rest_order(order)
+        self._emit_now([("orders/updated", body)])
+        self.save()
+        return transaction
+
     def cancel_order(self, order_id, reason="CUSTOMER", refund=False, restock=True):
         with self.lock:
             order = self._order(order_id)

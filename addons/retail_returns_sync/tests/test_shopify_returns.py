@@ -515,3 +515,28 @@ class TestShopifyReturns(ShopifyCase):
         rma.line_ids.exchange_product_id = first
         self.assertFalse(rma.line_ids.shopify_exchange_line_id)
         self.assertFalse(rma.line_ids.shopify_exchange_line_item_id, "its delivery fulfils nothing in Shopify")
+
+    def test_difference_collected_in_shopify_pays_the_exchange_invoice(self):
+        order, sale, line_ids = self._fulfilled_order((1, 1))
+        dear, cheap = self._dear_and_cheap(sale, line_ids)
+        self.products_by_sku[dear].lst_price = 500.0
+        __, rma = self._requested_return(order, [(line_ids[cheap], 1)], exchange=[(dear, 1)])
+        self._open_and_inspect(rma)
+        with trap_jobs() as trap:
+            rma.action_exchange()
+            trap.perform_enqueued_jobs()
+        invoice = rma.account_move_ids
+        self.assertEqual(
+            (invoice.move_type, invoice.state, invoice.payment_state), ("out_invoice", "posted", "not_paid")
+        )
+        payments_before = sale.shopify_bind_ids.payment_binding_ids
+
+        # the merchant collects the difference in Shopify; orders/updated brings it in
+        transaction = self.sandbox.collect_payment(order["id"], invoice.amount_total)
+        orders = self.env["shopify.order.binding"]
+        orders._import_order(self.backend, orders._fetch_order(self.backend, order["id"]))
+        new = sale.shopify_bind_ids.payment_binding_ids - payments_before
+        self.assertEqual(new.mapped("external_id"), [transaction["id"]])
+        self.assertAlmostEqual(new.odoo_id.amount, invoice.amount_total, places=2)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertIn(sale.invoice_ids.filtered(lambda m: m != invoice).payment_state, ("paid", "in_payment"))
