@@ -545,12 +545,15 @@ class RetailReturnBinding(models.Model):
             if current is None:
                 raise PermanentError(f"Shopify return {self.external_id} does not exist.")
             lines = self.odoo_id.line_ids.filtered(lambda line: line.shopify_return_line_id and line.refund_qty > 0)
+            exchanges = self._shopify_exchange_inputs(current)
+            if not lines and not exchanges:
+                run.skip("No item of the return is known to Shopify.")
+                return run.result
             process = {
                 "returnId": normalize.to_gid("Return", self.external_id),
                 "returnLineItems": self._shopify_return_line_inputs(lines),
                 "notifyCustomer": True,
             }
-            exchanges = self._shopify_exchange_inputs(current)
             if exchanges:
                 process["exchangeLineItems"] = exchanges
             payload = client.mutate("return_process", {"input": process}, "returnProcess")
