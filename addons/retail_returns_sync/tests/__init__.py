@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import test_exchange
+from . import test_exchange_pairing
 from . import test_inspection
 from . import test_refund
 from . import test_reports
