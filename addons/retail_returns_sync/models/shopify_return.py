@@ -155,6 +155,21 @@ class RetailReturn(models.Model):
                 line.write(
                     {"shopify_return_line_id": item["id"], "shopify_fulfillment_line_id": item["fulfillment_line_id"]}
                 )
+        if ret.get("lines_complete") and not self.replacement_order_id:
+            self._shopify_drop_removed_exchanges({item["id"] for item in ret.get("exchange_lines") or []})
+
+    def _shopify_drop_removed_exchanges(self, exchange_ids):
+        """Replacements removed from the return in Shopify are not shipped any more."""
+        removed = self.line_ids.filtered(
+            lambda rl: rl.shopify_exchange_line_id and rl.shopify_exchange_line_id not in exchange_ids
+        )
+        if not removed:
+            return
+        products = ", ".join(removed.exchange_product_id.mapped("display_name"))
+        removed.write(
+            {"exchange_product_id": False, "shopify_exchange_line_id": False, "shopify_exchange_line_item_id": False}
+        )
+        self.message_post(body=_("The exchange for %s was removed from the return in Shopify.", products))
 
     def _replacement_line_values(self, line):
         values = super()._replacement_line_values(line)

@@ -540,3 +540,16 @@ class TestShopifyReturns(ShopifyCase):
         self.assertAlmostEqual(new.odoo_id.amount, invoice.amount_total, places=2)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertIn(sale.invoice_ids.filtered(lambda m: m != invoice).payment_state, ("paid", "in_payment"))
+
+    def test_exchange_removed_in_shopify_is_not_shipped(self):
+        order, _sale, line_ids = self._fulfilled_order((1, 1))
+        second = self.products_by_sku[self.skus[1]]
+        ret, rma = self._requested_return(order, [(line_ids[self.skus[0]], 1)], exchange=[(self.skus[1], 1)])
+        self.assertEqual(rma.line_ids.exchange_product_id, second)
+        with self.sandbox.lock:
+            self.sandbox.store.find_return(ret["id"])[1]["exchange_lines"] = []
+        bindings = self.env["retail.return.binding"]
+        bindings._shopify_import_return(self.backend, bindings._shopify_fetch_return(self.backend, ret["id"]))
+        self.assertFalse(rma.line_ids.exchange_product_id)
+        self.assertFalse(rma.line_ids.shopify_exchange_line_id)
+        self.assertIn("removed from the return in Shopify", rma.message_ids[:1].body)
