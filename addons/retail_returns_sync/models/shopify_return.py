@@ -200,7 +200,10 @@ class RetailReturnBinding(models.Model):
 
     shopify_status = fields.Char(readonly=True, copy=False)
     shopify_exchange_processed = fields.Boolean(
-        readonly=True, copy=False, help="The exchange made in Odoo was processed in Shopify."
+        string="Exchange Processed in Shopify",
+        readonly=True,
+        copy=False,
+        help="The exchange made in Odoo was processed in Shopify.",
     )
 
     # ------------------------------------------------------------------

@@ -477,6 +477,8 @@ class TestShopifyReturns(ShopifyCase):
         self.assertNotIn("financialTransfer", sent["input"])
         self.assertEqual(len(self.sandbox.store.order(order["id"])["refunds"]), refunds_before)
         self.assertTrue(binding.shopify_exchange_processed)
+        form = self.env["retail.return"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="shopify_exchange_processed"', form, "shown on the return's Channel tab")
         binding._shopify_export_exchange()  # a second run sends nothing
         self.assertEqual(len(self.sandbox.returns_received("returnProcess")), 1)
 
