@@ -2,7 +2,7 @@
 {
     "name": "Retail Returns Sync",
     "summary": "Returns (RMA) with inspection, disposition, refunds and exchanges, synced with channels",
-    "version": "19.0.0.3.0",
+    "version": "19.0.0.4.0",
     "category": "Inventory/Connector",
     "author": "Retail Connector Suite contributors",
     "website": "https://github.com/retail-connector-suite/retail-connector-suite",
@@ -23,6 +23,7 @@
         "views/retail_return_config_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/retail_backend_views.xml",
         "views/retail_returns_menus.xml",
     ],
     "assets": {

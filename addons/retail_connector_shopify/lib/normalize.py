@@ -581,6 +581,24 @@ def order_total_check(order):
     return (order["total"] or ZERO) - rebuilt.quantize(Decimal("0.01"))
 
 
+@_clear_errors("order balance")
+def outstanding_from_graphql(node):
+    """What the customer still owes on an order, from an ``OrderOutstanding`` node:
+    ``{"order_id", "name", "email", "amount" (Decimal, shop currency), "currency"}``."""
+    _require_dict(node, "order")
+    bag = node.get("totalOutstandingSet")
+    amount = _bag(bag, "totalOutstandingSet")
+    if amount is None:
+        raise PermanentError("Shopify order has no totalOutstandingSet")
+    return {
+        "order_id": _require_id(node.get("id"), "order"),
+        "name": node.get("name"),
+        "email": node.get("email") or None,
+        "amount": amount,
+        "currency": _bag_currency(bag),
+    }
+
+
 # ---------------------------------------------------------------- refunds
 
 

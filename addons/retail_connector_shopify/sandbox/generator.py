@@ -162,6 +162,30 @@ def order_totals(order):
     }
 
 
+def line_value(line, quantity, included):
+    """What ``quantity`` units of ``line`` cost the customer (tax included)."""
+    net, _discount = line_net(line, quantity)
+    return net if included else net + line_current_tax(line, included, quantity)
+
+
+def outstanding(order):
+    """What the customer still owes (Shopify's totalOutstandingSet): the current total with
+    the balance of processed exchanges, less what was paid net of refunds; never negative."""
+    if order.get("cancelled_at"):
+        return Decimal(0)
+    paid = sum(
+        (
+            Decimal(tx["amount"])
+            for tx in order["transactions"]
+            if tx["kind"] in ("SALE", "CAPTURE") and tx["status"] == "SUCCESS"
+        ),
+        Decimal(0),
+    )
+    totals = order_totals(order)
+    owed = totals["total"] + Decimal(order.get("exchange_balance") or 0) - (paid - totals["refunded"])
+    return money(max(owed, Decimal(0)))
+
+
 def to_presentment(order, amount):
     return money(Decimal(str(amount)) * Decimal(order.get("rate") or "1"))
 

@@ -391,6 +391,16 @@ class ReturnsStoreMixin:
             line["processed"] += quantity
         for exchange, quantity in exchanged:
             exchange["processed"] += quantity
+        # Shopify adds the exchange items to the order; returned items leave its current
+        # total with their refund, or, when nothing is refunded, by this balance.
+        included = order["taxes_included"]
+        line_items = generator.line_items_by_id(order)
+        returned = [(line_items[line["line_item_id"]], quantity) for line, quantity in refund_lines]
+        balance = Decimal(order.get("exchange_balance") or 0)
+        balance += sum((generator.line_value(item["line"], qty, included) for item, qty in exchanged), Decimal(0))
+        if exchanged and not money_back:
+            balance -= sum((generator.line_value(line_item, qty, included) for line_item, qty in returned), Decimal(0))
+        order["exchange_balance"] = fmt(balance)
         if exchanged:
             generator.add_exchange_fulfillment_order(self.state, order, exchanged)
         if record["refund_id"]:

@@ -439,6 +439,17 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         self.save()
         return order
 
+    def outstanding(self, order_id):
+        """What the customer still owes on the order (Decimal, shop currency)."""
+        with self.lock:
+            return generator.outstanding(self._order(order_id))
+
+    def invoices_sent(self, order_id=None):
+        """Invoices emailed by orderInvoiceSend ({"order_id", "to", "custom_message", "outstanding", "sent_at"})."""
+        with self.lock:
+            rows = list(self.state.get("invoices_sent") or [])
+        return [row for row in rows if order_id is None or row["order_id"] == str(order_id)]
+
     def collect_payment(self, order_id, amount, gateway=None):
         """A payment the merchant collects on the order (an exchange's difference, say):
         a successful sale transaction; emits orders/updated."""

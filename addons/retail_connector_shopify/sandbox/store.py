@@ -541,6 +541,7 @@ class Store(ReturnsStoreMixin):
             "currentTotalTaxSet": self.bag(order, totals["tax"]),
             "currentTotalDiscountsSet": self.bag(order, totals["discounts"]),
             "currentShippingPriceSet": self.bag(order, totals["shipping"]),
+            "totalOutstandingSet": self.bag(order, generator.outstanding(order)),
             "lineItems": lambda _info, **args: connection(
                 order["line_items"],
                 args,
@@ -612,6 +613,7 @@ class Store(ReturnsStoreMixin):
             "inventorySetQuantities": lambda info, **args: self._inventory_set(info, version, **args),
             "fulfillmentCreate": self._fulfillment_create,
             "orderCancel": self._order_cancel,
+            "orderInvoiceSend": self._order_invoice_send,
             "refundCreate": lambda info, **args: self._refund_create(info, version, **args),
             "webhookSubscriptionCreate": self._subscription_create,
             "webhookSubscriptionUpdate": self._subscription_update,
@@ -1098,6 +1100,28 @@ class Store(ReturnsStoreMixin):
             }
         info.context["webhooks"].extend(self.cancel(order, reason, refund, restock, staffNote))
         return {"job": {"id": gid("Job", uuid.uuid4()), "done": True}, "orderCancelUserErrors": []}
+
+    def _order_invoice_send(self, _info, id, email=None):
+        """Email the order's invoice (Shopify's payment link); the sandbox records it."""
+        order = self.order(legacy(id))
+        email = email or {}
+        if order is None:
+            return {"order": None, "userErrors": [{"field": ["id"], "message": "Order does not exist.", "code": None}]}
+        recipient = email.get("to") or order["email"]
+        if not recipient:
+            error = {"field": ["email", "to"], "message": "The order has no email address."}
+            return {"order": None, "userErrors": [dict(error, code="ORDER_INVOICE_SEND_UNSUCCESSFUL")]}
+        self.state.setdefault("invoices_sent", []).append(
+            {
+                "order_id": order["id"],
+                "to": recipient,
+                "custom_message": email.get("customMessage"),
+                "outstanding": fmt(generator.outstanding(order)),
+                "sent_at": now_iso(),
+            }
+        )
+        self.changed = True
+        return {"order": self.order_view(order), "userErrors": []}
 
     def cancel(self, order, reason="OTHER", refund=False, restock=True, note=None):
         """Cancel ``order``; returns the webhooks [(topic, body)]."""

@@ -360,6 +360,26 @@ def graphql_refund():
     }
 
 
+class TestOutstanding(unittest.TestCase):
+    def test_balance_due(self):
+        node = {
+            "id": "gid://shopify/Order/42",
+            "name": "#1042",
+            "email": "",
+            "totalOutstandingSet": {
+                "shopMoney": {"amount": "12.50", "currencyCode": "EUR"},
+                "presentmentMoney": {"amount": "13.60", "currencyCode": "USD"},
+            },
+        }
+        self.assertEqual(
+            normalize.outstanding_from_graphql(node),
+            {"order_id": "42", "name": "#1042", "email": None, "amount": Decimal("12.50"), "currency": "EUR"},
+        )
+        for broken in ({**node, "totalOutstandingSet": None}, {**node, "id": None}, []):
+            with self.assertRaises(PermanentError):
+                normalize.outstanding_from_graphql(broken)
+
+
 class TestRefunds(unittest.TestCase):
     def test_from_graphql(self):
         refund = normalize.refund_from_graphql(graphql_refund())

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import requests
 
 from odoo.addons.retail_connector_base.lib.signature import compute_signature
-from odoo.addons.retail_connector_shopify.lib import cost, documents
+from odoo.addons.retail_connector_shopify.lib import cost, documents, normalize
 from odoo.addons.retail_connector_shopify.sandbox import Sandbox, generate_store, order_totals
 
 TOKEN = "shpat_test"
@@ -253,6 +253,33 @@ class TestMutations(SandboxCase):
         self.assertTrue(order["cancelled_at"])
         errors = self.gql("order_cancel", cancel)["data"]["orderCancel"]["orderCancelUserErrors"]
         self.assertEqual(errors[0]["code"], "INVALID")
+
+    def test_outstanding_balance_and_invoice_email(self):
+        paid = next(o for o in self.state["orders"] if o["financial_status"] == "PAID" and not o["cancelled_at"])
+        pending = next(o for o in self.state["orders"] if o["financial_status"] == "PENDING" and not o["cancelled_at"])
+
+        def balance(order):
+            node = self.gql("order_outstanding", {"id": gid("Order", order["id"])})["data"]["order"]
+            return normalize.outstanding_from_graphql(node)
+
+        self.assertEqual(balance(paid)["amount"], Decimal("0.00"))
+        self.assertEqual(balance(pending)["amount"], order_totals(pending)["total"])
+        self.assertEqual(balance(pending)["currency"], pending["currency"])
+        self.sandbox.collect_payment(pending["id"], Decimal("1.00"))
+        self.assertEqual(balance(pending)["amount"], order_totals(pending)["total"] - 1)
+
+        sent = self.gql("order_invoice_send", {"id": gid("Order", pending["id"]), "email": {"customMessage": "Hi"}})
+        self.assertEqual(sent["data"]["orderInvoiceSend"]["userErrors"], [])
+        self.assertEqual(
+            [(row["to"], row["custom_message"]) for row in self.sandbox.invoices_sent(pending["id"])],
+            [(pending["email"], "Hi")],
+        )
+        pending["email"] = None
+        errors = self.gql("order_invoice_send", {"id": gid("Order", pending["id"])})["data"]["orderInvoiceSend"]
+        self.assertEqual(errors["userErrors"][0]["code"], "ORDER_INVOICE_SEND_UNSUCCESSFUL")
+        missing = self.gql("order_invoice_send", {"id": gid("Order", "999999999")})["data"]["orderInvoiceSend"]
+        self.assertEqual(missing["userErrors"][0]["field"], ["id"])
+        self.assertEqual(len(self.sandbox.invoices_sent()), 1)
 
     def test_bulk_operation_jsonl(self):
         self.sandbox.store.bulk_polls = 2

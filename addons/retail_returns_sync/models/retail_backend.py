@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 #: Shopify returns webhooks; each one triggers a read of the return's current state
 SHOPIFY_RETURN_TOPICS = (
@@ -14,6 +14,14 @@ SHOPIFY_RETURN_TOPICS = (
 
 class RetailBackend(models.Model):
     _inherit = "retail.backend"
+
+    shopify_request_exchange_payment = fields.Boolean(
+        string="Email Exchange Balances",
+        help="Once an exchange whose difference the customer owes is processed in Shopify, have Shopify "
+        "email the customer its invoice (a payment link), provided Shopify's balance due equals the Odoo "
+        "exchange invoice. Otherwise an exception is opened and nothing is sent. Accountants can always "
+        "send it from the return (Request Payment).",
+    )
 
     def _shopify_webhook_topics(self):
         return [*super()._shopify_webhook_topics(), *SHOPIFY_RETURN_TOPICS]

@@ -13,6 +13,7 @@ dispositions after inspection, and the refund of the credit note (returnProcess 
 from decimal import Decimal
 
 from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.retail_connector_base.lib.retry import PermanentError, catch_up
 from odoo.addons.retail_connector_base.lib.timestamps import parse_timestamp
@@ -40,6 +41,10 @@ DISPOSITION_TYPES = {
     "repair": "PROCESSING_REQUIRED",
 }
 NO_PUSH = "shopify_no_push"
+
+
+class ExchangeBalanceMismatch(PermanentError):
+    exception_type = "shopify_exchange_balance_mismatch"
 
 
 def pair_exchanges(line_quantities, exchange_quantities):
@@ -116,6 +121,36 @@ class RetailReturn(models.Model):
         result = super().action_decline()
         self._shopify_enqueue("_shopify_export_decision", "Decline", "decline", "decline")
         return result
+
+    shopify_payment_requestable = fields.Boolean(
+        compute="_compute_shopify_payment_requestable",
+        help="The exchange was processed in Shopify and its invoice is not paid: Shopify can email "
+        "the customer its payment link for the balance.",
+    )
+
+    @api.depends("state", "binding_ids.shopify_exchange_processed", "account_move_ids.amount_residual")
+    def _compute_shopify_payment_requestable(self):
+        for rma in self:
+            binding = rma._shopify_binding()
+            rma.shopify_payment_requestable = bool(
+                binding.shopify_exchange_processed and rma._exchange_invoice().amount_residual > 0
+            )
+
+    def _exchange_invoice(self):
+        """The posted invoice of the difference the customer owes on the exchange (empty if none)."""
+        self.ensure_one()
+        if self.state not in ("exchanged", "done"):
+            return self.env["account.move"]
+        return self.account_move_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")[:1]
+
+    def action_shopify_request_payment(self):
+        """Have Shopify email the customer its invoice (payment link) for the exchange's balance."""
+        self._check_accountant()
+        for rma in self:
+            if not rma.shopify_payment_requestable:
+                raise UserError(_("Return %s has no exchange balance to collect in Shopify.", rma.name))
+        self._shopify_enqueue("_shopify_request_payment", "Email the balance of", "payment", True)
+        return True
 
     def _apply_inspection(self, grades):
         result = super()._apply_inspection(grades)
@@ -204,6 +239,15 @@ class RetailReturnBinding(models.Model):
         readonly=True,
         copy=False,
         help="The exchange made in Odoo was processed in Shopify.",
+    )
+    shopify_payment_requested_at = fields.Datetime(
+        string="Payment Requested",
+        readonly=True,
+        copy=False,
+        help="When Shopify last emailed the customer its invoice for the exchange's balance.",
+    )
+    shopify_payment_requested_amount = fields.Float(
+        string="Amount Requested", digits="Account", readonly=True, copy=False
     )
 
     # ------------------------------------------------------------------
@@ -585,6 +629,73 @@ class RetailReturnBinding(models.Model):
                 f"Shopify return {self.external_id} processed: {len(lines)} returned line(s), "
                 f"{len(exchanges)} exchange item(s)"
             )
+            if backend.shopify_request_exchange_payment and self.odoo_id.shopify_payment_requestable:
+                self.with_delay(
+                    channel=EXPORT_CHANNEL,
+                    description=f"Email the balance of {self.odoo_id.name} in Shopify",
+                    identity_key=f"shopify-return-payment-{self.id}",
+                )._shopify_request_payment()
+        return run.result
+
+    def _shopify_request_payment(self, manual=False):
+        """Job: have Shopify email the customer its invoice (a payment link) for the balance
+        the exchange left on the order. Sent on its own once, and only when Shopify's balance
+        is the Odoo exchange invoice's residual; a user's request sends Shopify's balance as it is."""
+        self.ensure_one()
+        backend = self.backend_id
+        rma = self.odoo_id
+        with self.env["retail.sync.log"]._track(
+            backend, "export", "payment_request", external_id=self.external_id
+        ) as run:
+            run.record = rma
+            self._lock_external_id(backend, f"payment-{self.external_id}")
+            if self.shopify_payment_requested_at and not manual:
+                run.skip("Shopify's invoice was already emailed.")
+                return run.result
+            invoice = rma._exchange_invoice()
+            if not manual and not invoice.amount_residual > 0:
+                run.skip("The exchange invoice is paid.")
+                return run.result
+            order_binding = rma.sale_order_id.shopify_bind_ids.filtered(lambda b: b.backend_id == backend)[:1]
+            if not order_binding:
+                raise PermanentError(f"{rma.name}: {rma.sale_order_id.name} is not an order of {backend.name}.")
+            client = backend._shopify_client()
+            data = client.execute("order_outstanding", {"id": normalize.to_gid("Order", order_binding.external_id)})
+            if not data.get("order"):
+                raise PermanentError(f"Shopify order {order_binding.external_id} does not exist.")
+            balance = normalize.outstanding_from_graphql(data["order"])
+            owed = f"{balance['amount']:.2f} {balance['currency']}"
+            if balance["amount"] <= 0:
+                run.skip(f"Shopify order {balance['name']} has no balance due.")
+                return run.result
+            residual = f"{cents(Decimal(str(invoice.amount_residual))):.2f} {invoice.currency_id.name}"
+            if not manual and owed != residual:
+                raise ExchangeBalanceMismatch(
+                    f"Shopify asks the customer {owed} on {balance['name']}, the exchange invoice "
+                    f"{invoice.name} of {rma.name} is {residual}: Shopify's invoice was not emailed."
+                )
+            if not balance["email"]:
+                raise PermanentError(f"Shopify order {balance['name']} has no email address to send its invoice to.")
+            message = rma.with_context(lang=rma.partner_id.lang).env._("Balance of your exchange (%s)", rma.name)
+            client.mutate(
+                "order_invoice_send",
+                {"id": normalize.to_gid("Order", balance["order_id"]), "email": {"customMessage": message}},
+                "orderInvoiceSend",
+            )
+            self.write(
+                {
+                    "shopify_payment_requested_at": fields.Datetime.now(),
+                    "shopify_payment_requested_amount": float(balance["amount"]),
+                }
+            )
+            rma.message_post(
+                body=_(
+                    "Shopify emailed the customer its invoice for %(amount)s (order %(order)s).",
+                    amount=owed,
+                    order=balance["name"],
+                )
+            )
+            run.message = f"Shopify invoice for {owed} emailed ({balance['name']})"
         return run.result
 
     def _shopify_return_line_inputs(self, lines):

@@ -543,6 +543,96 @@ class TestShopifyReturns(ShopifyCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertIn(sale.invoice_ids.filtered(lambda m: m != invoice).payment_state, ("paid", "in_payment"))
 
+    def _exchange_owing(self, exchange_price=None):
+        """A returned cheap item exchanged for the dear one, the customer owing the difference;
+        the exchange item priced in Shopify like the replacement in Odoo unless ``exchange_price``."""
+        order, sale, line_ids = self._fulfilled_order((1, 1))
+        dear, cheap = self._dear_and_cheap(sale, line_ids)
+        product = self.products_by_sku[dear]
+        product.taxes_id = False  # the sandbox's exchange items carry no tax
+        product.lst_price = 400.0
+        ret, rma = self._requested_return(order, [(line_ids[cheap], 1)], exchange=[(dear, 1)])
+        with self.sandbox.lock:
+            self._sandbox_return(ret)["exchange_lines"][0]["line"]["price"] = str(exchange_price or "400.00")
+        self._open_and_inspect(rma)
+        with trap_jobs() as trap:
+            rma.action_exchange()
+            perform_jobs(trap, rounds=3)
+        return order, sale, rma
+
+    def test_exchange_balance_is_emailed_by_shopify_and_its_payment_pays_the_invoice(self):
+        self.backend.shopify_request_exchange_payment = True
+        order, sale, rma = self._exchange_owing()
+        invoice = rma.account_move_ids
+        self.assertEqual((invoice.move_type, invoice.payment_state), ("out_invoice", "not_paid"))
+        binding = rma._shopify_binding()
+        self.assertTrue(binding.shopify_exchange_processed)
+        owed = self.sandbox.outstanding(order["id"])
+        self.assertEqual(owed, Decimal(str(invoice.amount_total)).quantize(Decimal("0.01")))
+        sent = self.sandbox.invoices_sent(order["id"])
+        self.assertEqual(len(sent), 1, "Shopify emailed its invoice once")
+        self.assertEqual((sent[0]["to"], Decimal(sent[0]["outstanding"])), (order["email"], owed))
+        self.assertIn(rma.name, sent[0]["custom_message"])
+        self.assertAlmostEqual(binding.shopify_payment_requested_amount, float(owed), places=2)
+        self.assertTrue(binding.shopify_payment_requested_at)
+        self.assertIn("emailed the customer its invoice", rma.message_ids[:1].body)
+        self.assertTrue(rma.shopify_payment_requestable, "sent again on request until paid")
+        binding._shopify_request_payment()  # the automatic request goes out once
+        self.assertEqual(len(self.sandbox.invoices_sent(order["id"])), 1)
+
+        # the customer pays through Shopify's link: the order's payment pays the exchange invoice
+        transaction = self.sandbox.collect_payment(order["id"], owed)
+        orders = self.env["shopify.order.binding"]
+        orders._import_order(self.backend, orders._fetch_order(self.backend, order["id"]))
+        self.assertEqual(sale.shopify_bind_ids.payment_binding_ids[-1:].external_id, transaction["id"])
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.sandbox.outstanding(order["id"]), 0)
+        rma.invalidate_recordset(["shopify_payment_requestable"])
+        self.assertFalse(rma.shopify_payment_requestable)
+        with self.assertRaises(UserError):
+            rma.action_shopify_request_payment()
+
+    def test_exchange_balance_differing_from_the_invoice_waits_for_the_accountant(self):
+        self.backend.shopify_request_exchange_payment = True
+        order, _sale, rma = self._exchange_owing(exchange_price="390.00")
+        invoice = rma.account_move_ids
+        owed = self.sandbox.outstanding(order["id"])
+        self.assertEqual(Decimal(str(invoice.amount_total)).quantize(Decimal("0.01")) - owed, Decimal("10.00"))
+        self.assertFalse(self.sandbox.invoices_sent(order["id"]), "no bill the books disagree with")
+        exception = self.env["retail.exception"].search(
+            [("backend_id", "=", self.backend.id), ("type_id.code", "=", "shopify_exchange_balance_mismatch")]
+        )
+        self.assertEqual(len(exception), 1)
+        self.assertEqual(exception.state, "new")
+        self.assertIn(f"{owed:.2f}", exception.message)
+        self.assertIn(f"{invoice.amount_total:.2f}", exception.message)
+        self.assertEqual((exception.res_model, exception.res_id), ("retail.return", rma.id))
+
+        # the accountant asks for Shopify's amount anyway
+        with trap_jobs() as trap:
+            rma.action_shopify_request_payment()
+            trap.assert_jobs_count(1, only=rma._shopify_binding()._shopify_request_payment)
+            trap.perform_enqueued_jobs()
+        sent = self.sandbox.invoices_sent(order["id"])
+        self.assertEqual([Decimal(row["outstanding"]) for row in sent], [owed])
+        self.assertEqual(exception.state, "resolved")
+
+    def test_no_balance_request_without_the_option_or_a_balance(self):
+        order, _sale, rma = self._exchange_owing()
+        self.assertFalse(self.sandbox.invoices_sent(order["id"]), "the option is off: nothing is emailed")
+        self.assertTrue(rma.shopify_payment_requestable)
+        # paid in Shopify meanwhile, not yet imported: nothing to ask for
+        self.sandbox.collect_payment(order["id"], self.sandbox.outstanding(order["id"]))
+        with trap_jobs() as trap:
+            rma.action_shopify_request_payment()
+            trap.perform_enqueued_jobs()
+        self.assertFalse(self.sandbox.invoices_sent(order["id"]))
+        log = self.env["retail.sync.log"].search(
+            [("entity", "=", "payment_request"), ("external_id", "=", rma._shopify_binding().external_id)], limit=1
+        )
+        self.assertEqual(log.result, "skipped")
+        self.assertIn("no balance due", log.message)
+
     def test_exchange_removed_in_shopify_is_not_shipped(self):
         order, _sale, line_ids = self._fulfilled_order((1, 1))
         second = self.products_by_sku[self.skus[1]]
