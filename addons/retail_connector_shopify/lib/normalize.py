@@ -906,17 +906,22 @@ def _reverse_line(item, reverse_order_id, what, rest=False):
 
 
 def _exchange_line(item, what, rest=False):
-    """An exchange line item: the replacement asked for, as the order line item Shopify adds."""
+    """An exchange line item: the replacement asked for, as the order line item Shopify
+    adds (with its price, discount and taxes, as an order line's)."""
     _require_dict(item, what)
-    line = item.get("line_item" if rest else "lineItem") or {}
-    _require_dict(line, f"{what} line item")
-    variant_id = line.get("variant_id") if rest else (line.get("variant") or {}).get("id")
+    raw = item.get("line_item" if rest else "lineItem")
+    line = _line_rest(raw) if rest else _line_graphql(raw)
+    priced = bool(raw.get("price_set") or raw.get("price")) if rest else bool(raw.get("originalUnitPriceSet"))
     return {
         "id": _require_id(item.get("id"), what),
-        "line_id": legacy_id(line.get("id")),
-        "sku": (line.get("sku") or "").strip() or None,
-        "variant_id": legacy_id(variant_id),
-        "quantity": _int(line.get("quantity"), what, 0),
+        "line_id": line["id"],
+        "sku": (line["sku"] or "").strip() or None,
+        "variant_id": line["variant_id"],
+        "quantity": line["quantity"],
+        # None: the payload has no price (the replacement then keeps Odoo's)
+        "unit_price": line["unit_price"] if priced else None,
+        "discount": line["discount"],
+        "taxes": line["taxes"],
     }
 
 

@@ -743,11 +743,14 @@ def open_reverse_order(state, ret):
     return reverse
 
 
-def add_exchange_lines(state, ret, wanted):
+def add_exchange_lines(state, ret, wanted, order=None):
     """The replacements a customer asks for with a return, ``wanted`` [(variant id, quantity)]:
-    Shopify's exchange line items, each with the line item it adds to the order. (Shopify
-    adds that line item to the order's lines; the sandbox keeps it on the return only, so
-    order totals stay those the order was generated with.)"""
+    Shopify's exchange line items, each with the line item it adds to the order, taxed like
+    the ``order``'s first line. (Shopify adds that line item to the order's lines; the sandbox
+    keeps it on the return only, so order totals stay those the order was generated with.)"""
+    first = order["line_items"][0] if order and order["line_items"] else {"tax_lines": []}
+    taxes = [(tax["title"], tax["rate"]) for tax in first["tax_lines"]]
+    included = bool(order and order["taxes_included"])
     variants = {variant["id"]: (variant, product) for product in state["products"] for variant in product["variants"]}
     exchange_lines = ret.setdefault("exchange_lines", [])
     for variant_id, quantity in wanted:
@@ -756,7 +759,7 @@ def add_exchange_lines(state, ret, wanted):
         if quantity <= 0:
             raise ValueError(f"Exchange quantity must be positive, not {quantity}")
         variant, product = variants[variant_id]
-        line = _make_line(state, variant, product, quantity, Decimal(0), [], False)
+        line = _make_line(state, variant, product, quantity, Decimal(0), taxes, included)
         exchange_lines.append({"id": next_id(state), "line": line, "processed": 0})
     return exchange_lines
 
@@ -842,7 +845,7 @@ def generate_returns(state, seed=0, count=None):
                     variant = _exchange_variant(state, item.get("variant_id"), direction)
                     if variant is not None:
                         wanted.append((variant["id"], quantity))
-                add_exchange_lines(state, ret, wanted)
+                add_exchange_lines(state, ret, wanted, order)
             made.append((order, ret))
             progress = True
         if count is None:

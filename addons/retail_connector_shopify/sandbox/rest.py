@@ -346,13 +346,7 @@ def rest_return(order, ret, full=True):
                 {
                     "id": _int(item["id"]),
                     "admin_graphql_api_id": gid("ExchangeLineItem", item["id"]),
-                    "line_item": {
-                        "id": _int(item["line"]["id"]),
-                        "admin_graphql_api_id": gid("LineItem", item["line"]["id"]),
-                        "variant_id": _int(item["line"]["variant_id"]),
-                        "sku": item["line"]["sku"],
-                        "quantity": item["line"]["quantity"],
-                    },
+                    "line_item": rest_line_item(order, item["line"]),
                 }
                 for item in ret.get("exchange_lines") or []
             ],

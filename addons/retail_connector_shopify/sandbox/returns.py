@@ -486,7 +486,7 @@ class SandboxReturnsMixin:
                     for variant in product["variants"]
                 }
                 generator.add_exchange_lines(
-                    self.state, ret, [(variants.get(sku, sku), quantity) for sku, quantity in exchange]
+                    self.state, ret, [(variants.get(sku, sku), quantity) for sku, quantity in exchange], order
                 )
             self.store.changed = True
             body = rest.rest_return(order, ret)

@@ -12,14 +12,14 @@ dispositions after inspection, and the refund of the credit note (returnProcess 
 
 from decimal import Decimal
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.retail_connector_base.lib.retry import PermanentError, catch_up
 from odoo.addons.retail_connector_base.lib.timestamps import parse_timestamp
 from odoo.addons.retail_connector_base.models.retail_backend import EXPORT_CHANNEL
 from odoo.addons.retail_connector_shopify.lib import normalize, versions
-from odoo.addons.retail_connector_shopify.models.shopify_order_binding import cents
+from odoo.addons.retail_connector_shopify.models.shopify_order_binding import cents, exact_price, line_net
 
 #: Shopify return reason -> code of retail.return.reason
 REASON_CODES = {
@@ -76,13 +76,36 @@ class RetailReturnLine(models.Model):
         copy=False,
         help="The order line item Shopify added for the replacement: the replacement delivery fulfils it.",
     )
+    shopify_exchange_priced = fields.Boolean(
+        string="Priced as in Shopify",
+        copy=False,
+        help="The replacement is sold at Shopify's price, discount and taxes for the exchange item, so "
+        "that the exchange invoice is the balance Shopify asks the customer for.",
+    )
+    shopify_exchange_price_unit = fields.Float(string="Shopify Exchange Price", digits="Product Price", copy=False)
+    shopify_exchange_discount = fields.Float(string="Shopify Exchange Discount (%)", digits="Discount", copy=False)
+    shopify_exchange_tax_ids = fields.Many2many(
+        "account.tax",
+        "retail_return_line_shopify_exchange_tax_rel",
+        "line_id",
+        "tax_id",
+        string="Shopify Exchange Taxes",
+        copy=False,
+    )
 
     def write(self, vals):
         if "exchange_product_id" in vals and "shopify_exchange_line_id" not in vals:
             # another replacement than the one asked for in Shopify: not Shopify's exchange any more
             changed = self.filtered(lambda line: line.exchange_product_id.id != vals["exchange_product_id"])
             changed.filtered("shopify_exchange_line_id").write(
-                {"shopify_exchange_line_id": False, "shopify_exchange_line_item_id": False}
+                {
+                    "shopify_exchange_line_id": False,
+                    "shopify_exchange_line_item_id": False,
+                    "shopify_exchange_priced": False,
+                    "shopify_exchange_price_unit": 0.0,
+                    "shopify_exchange_discount": 0.0,
+                    "shopify_exchange_tax_ids": [Command.clear()],
+                }
             )
         return super().write(vals)
 
@@ -211,6 +234,12 @@ class RetailReturn(models.Model):
         if line.shopify_exchange_line_item_id:
             # the replacement delivery then fulfils Shopify's exchange item
             values["shopify_line_id"] = line.shopify_exchange_line_item_id
+        if line.shopify_exchange_priced:
+            values.update(
+                price_unit=line.shopify_exchange_price_unit,
+                discount=line.shopify_exchange_discount,
+                tax_ids=[Command.set(line.shopify_exchange_tax_ids.ids)],
+            )
         return values
 
     def action_exchange(self):
@@ -359,6 +388,7 @@ class RetailReturnBinding(models.Model):
                 exchange_product_id=product.id,
                 shopify_exchange_line_id=item["id"],
                 shopify_exchange_line_item_id=item["line_id"],
+                **self._shopify_exchange_price(backend, ret, item),
             )
         if exchanges:
             notes.append(_("The customer asked for an exchange."))
@@ -385,6 +415,22 @@ class RetailReturnBinding(models.Model):
                 }
             )
         )
+
+    @api.model
+    def _shopify_exchange_price(self, backend, ret, item):
+        """Return line values pricing the replacement as Shopify does the exchange ``item``
+        (an unmapped tax stops the import, as for orders)."""
+        quantity = item["quantity"]
+        if not quantity or item.get("unit_price") is None:
+            return {}
+        price, discount = exact_price(line_net(item, quantity), quantity, item["unit_price"])
+        taxes = self.env["shopify.order.binding"]._taxes(backend, item["taxes"], {"name": ret["name"] or ret["id"]})
+        return {
+            "shopify_exchange_priced": True,
+            "shopify_exchange_price_unit": price,
+            "shopify_exchange_discount": discount,
+            "shopify_exchange_tax_ids": [Command.set(taxes.ids)],
+        }
 
     @api.model
     def _shopify_exchange_products(self, backend, ret):

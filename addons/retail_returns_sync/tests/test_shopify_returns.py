@@ -543,22 +543,54 @@ class TestShopifyReturns(ShopifyCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertIn(sale.invoice_ids.filtered(lambda m: m != invoice).payment_state, ("paid", "in_payment"))
 
-    def _exchange_owing(self, exchange_price=None):
-        """A returned cheap item exchanged for the dear one, the customer owing the difference;
-        the exchange item priced in Shopify like the replacement in Odoo unless ``exchange_price``."""
+    def _exchange_owing(self, shopify_price_after_import=None):
+        """A returned cheap item exchanged for the dear one, the customer owing the difference.
+        With ``shopify_price_after_import`` the exchange item's price changes in Shopify once
+        the return is in Odoo (the books then disagree)."""
         order, sale, line_ids = self._fulfilled_order((1, 1))
         dear, cheap = self._dear_and_cheap(sale, line_ids)
-        product = self.products_by_sku[dear]
-        product.taxes_id = False  # the sandbox's exchange items carry no tax
-        product.lst_price = 400.0
+        self.products_by_sku[dear].lst_price = 999.0  # Shopify's price is the one charged
         ret, rma = self._requested_return(order, [(line_ids[cheap], 1)], exchange=[(dear, 1)])
-        with self.sandbox.lock:
-            self._sandbox_return(ret)["exchange_lines"][0]["line"]["price"] = str(exchange_price or "400.00")
+        if shopify_price_after_import:
+            with self.sandbox.lock:
+                self._sandbox_return(ret)["exchange_lines"][0]["line"]["price"] = shopify_price_after_import
         self._open_and_inspect(rma)
         with trap_jobs() as trap:
             rma.action_exchange()
             perform_jobs(trap, rounds=3)
         return order, sale, rma
+
+    def test_replacement_is_priced_and_taxed_as_shopify_s_exchange_item(self):
+        order, sale, line_ids = self._fulfilled_order((1, 1))
+        dear, cheap = self._dear_and_cheap(sale, line_ids)
+        self.products_by_sku[dear].lst_price = 999.0
+        ret, rma = self._requested_return(order, [(line_ids[cheap], 1)], exchange=[(dear, 1)])
+        item = self._sandbox_return(ret)["exchange_lines"][0]["line"]
+        self.assertTrue(item["tax_lines"], "the sandbox taxes exchange items like the order's lines")
+        line = rma.line_ids
+        self.assertTrue(line.shopify_exchange_priced)
+        self.assertEqual(line.shopify_exchange_price_unit, float(item["price"]))
+        origin_line = sale.order_line.filtered(lambda sol: sol.shopify_line_id == line_ids[dear])
+        self.assertEqual(line.shopify_exchange_tax_ids, origin_line.tax_ids, "Shopify's taxes, mapped")
+        self._open_and_inspect(rma)
+        with trap_jobs() as trap:
+            rma.action_exchange()
+            perform_jobs(trap, rounds=3)
+        replacement = rma.replacement_order_id.order_line
+        self.assertEqual(
+            (replacement.price_unit, replacement.discount, replacement.tax_ids),
+            (float(item["price"]), 0.0, origin_line.tax_ids),
+        )
+        self.assertEqual(replacement.price_total, origin_line.price_total, "as the customer paid for it before")
+        # the exchange invoice is Shopify's balance due, to the cent
+        self.assertEqual(
+            Decimal(str(rma.account_move_ids.amount_total)).quantize(Decimal("0.01")),
+            self.sandbox.outstanding(order["id"]),
+        )
+        # another replacement chosen in Odoo is priced by Odoo again
+        line.exchange_product_id = self.products_by_sku[cheap]
+        self.assertFalse(line.shopify_exchange_priced)
+        self.assertFalse(line.shopify_exchange_tax_ids)
 
     def test_exchange_balance_is_emailed_by_shopify_and_its_payment_pays_the_invoice(self):
         self.backend.shopify_request_exchange_payment = True
@@ -594,10 +626,10 @@ class TestShopifyReturns(ShopifyCase):
 
     def test_exchange_balance_differing_from_the_invoice_waits_for_the_accountant(self):
         self.backend.shopify_request_exchange_payment = True
-        order, _sale, rma = self._exchange_owing(exchange_price="390.00")
+        order, _sale, rma = self._exchange_owing(shopify_price_after_import="390.00")
         invoice = rma.account_move_ids
         owed = self.sandbox.outstanding(order["id"])
-        self.assertEqual(Decimal(str(invoice.amount_total)).quantize(Decimal("0.01")) - owed, Decimal("10.00"))
+        self.assertNotEqual(Decimal(str(invoice.amount_total)).quantize(Decimal("0.01")), owed)
         self.assertFalse(self.sandbox.invoices_sent(order["id"]), "no bill the books disagree with")
         exception = self.env["retail.exception"].search(
             [("backend_id", "=", self.backend.id), ("type_id.code", "=", "shopify_exchange_balance_mismatch")]
