@@ -39,6 +39,9 @@ WEBHOOK_TOPICS = (
     "refunds/create",
     "fulfillments/create",
     "inventory_levels/update",
+    "products/create",
+    "products/update",
+    "products/delete",
     "app/uninstalled",
 )
 REQUIRED_SCOPES = (
@@ -344,6 +347,10 @@ class RetailBackend(models.Model):
             return self.env["shopify.refund.binding"]._import_refund_webhook(self, event)
         if topic == "fulfillments/create":
             return self.env["shopify.fulfillment.binding"]._import_fulfillment_webhook(self, event)
+        if topic in ("products/create", "products/update"):
+            return self.env["shopify.product.binding"]._import_product_webhook(self, event)
+        if topic == "products/delete":
+            return self.env["shopify.product.binding"]._delete_product_webhook(self, event)
         if topic == "inventory_levels/update":
             return self.env["shopify.stock.level"]._apply_inventory_webhook(self, event)
         if topic == "app/uninstalled":

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from odoo.addons.retail_connector_base.lib.retry import catch_up
+from odoo.addons.retail_connector_base.lib.retry import PermanentError, catch_up
 
 from ..lib import normalize
 
@@ -17,6 +17,10 @@ class ShopifyProductBinding(models.Model):
     _description = "Shopify Product Variant Binding"
 
     odoo_id = fields.Many2one("product.product", string="Product", required=True, ondelete="cascade", index=True)
+    active = fields.Boolean(
+        default=True,
+        help="Archived when the variant is deleted in Shopify: its stock is no longer sent; the Odoo product stays.",
+    )
     shopify_product_id = fields.Char(string="Shopify Product ID", index=True)
     inventory_item_id = fields.Char(string="Inventory Item ID", index=True)
     sku = fields.Char(string="SKU", index=True)
@@ -43,6 +47,44 @@ class ShopifyProductBinding(models.Model):
 
         pages = client.pages("product_variants", {"query": query, "after": cursor}, ("productVariants",))
         return catch_up(pages, import_one, max_records=backend.catch_up_batch_size)
+
+    @api.model
+    def _import_product_webhook(self, backend, event):
+        """products/create, products/update: bind each variant of the product (the same
+        rules as the catch-up; an older or unchanged variant is skipped); variants no
+        longer in the product were deleted in Shopify and are unbound."""
+        variants = normalize.variants_from_rest_product(event.payload)
+        results = [self._import_variant(backend, variant) for variant in variants]
+        product_id = normalize.legacy_id((event.payload or {}).get("id"))
+        gone = self.search(
+            [
+                ("backend_id", "=", backend.id),
+                ("shopify_product_id", "=", product_id),
+                ("external_id", "not in", [variant["id"] for variant in variants]),
+            ]
+        )
+        gone._archive_deleted(backend)
+        message = f"{results.count('done')} of {len(variants)} variant(s) imported"
+        return f"{message}, {len(gone)} deleted variant(s) unbound" if gone else message
+
+    @api.model
+    def _delete_product_webhook(self, backend, event):
+        """products/delete: the product's variants are unbound; the Odoo products stay."""
+        product_id = normalize.legacy_id((event.payload or {}).get("id"))
+        if not product_id:
+            raise PermanentError("Shopify products/delete without a product id")
+        bindings = self.search([("backend_id", "=", backend.id), ("shopify_product_id", "=", product_id)])
+        bindings._archive_deleted(backend)
+        return f"{len(bindings)} variant(s) of Shopify product {product_id} unbound"
+
+    def _archive_deleted(self, backend):
+        """Variants deleted in Shopify: archived (stock no longer sent), logged."""
+        log = self.env["retail.sync.log"]
+        for binding in self:
+            with log._track(backend, "import", "product", external_id=binding.external_id) as run:
+                run.record = binding.odoo_id
+                binding.write({"active": False, "stock_dirty": False, "last_synced_at": fields.Datetime.now()})
+                run.message = f"deleted in Shopify: {binding.sku or binding.external_id} unbound, product kept"
 
     @api.model
     def _import_variant(self, backend, variant, payload=None):

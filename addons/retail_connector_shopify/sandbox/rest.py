@@ -282,6 +282,34 @@ def rest_inventory_level(item_id, location_id, level):
     }
 
 
+def rest_product(product):
+    """A product as products/create and products/update deliver it."""
+    updated = max((variant["updated_at"] for variant in product["variants"]), default=None)
+    return {
+        "id": _int(product["id"]),
+        "admin_graphql_api_id": gid("Product", product["id"]),
+        "title": product["title"],
+        "status": product["status"].lower(),
+        "updated_at": product.get("updated_at") or updated,
+        "variants": [
+            {
+                "id": _int(variant["id"]),
+                "admin_graphql_api_id": gid("ProductVariant", variant["id"]),
+                "product_id": _int(product["id"]),
+                "title": variant["title"],
+                "sku": variant["sku"],
+                "barcode": variant["barcode"],
+                "price": variant["price"],
+                "position": position,
+                "inventory_item_id": _int(variant["inventory_item_id"]),
+                "inventory_management": "shopify" if variant["tracked"] else None,
+                "updated_at": variant["updated_at"],
+            }
+            for position, variant in enumerate(product["variants"], start=1)
+        ],
+    }
+
+
 def rest_app_uninstalled(shop):
     return {
         "id": _int(shop["id"]),

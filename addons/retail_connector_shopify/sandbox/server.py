@@ -560,6 +560,78 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
             level = self.state["inventory"].get(variant["inventory_item_id"], {}).get(legacy(location))
             return level["available"] if level else None
 
+    # ------------------------------------------------------------------ catalogue (products/* webhooks)
+    def add_product(self, title, variants, emit=True):
+        """A product made in Shopify's admin, ``variants`` [{"sku", "price", "barcode"?, "title"?}],
+        with no stock at any location; emits products/create. Returns the product."""
+        with self.lock:
+            when = now_iso()
+            product = {"id": generator.next_id(self.state), "title": title, "status": "ACTIVE", "variants": []}
+            for values in variants:
+                variant_id, item_id = generator.next_id(self.state), generator.next_id(self.state)
+                product["variants"].append(
+                    {
+                        "id": variant_id,
+                        "product_id": product["id"],
+                        "title": values.get("title") or "Default Title",
+                        "sku": values["sku"],
+                        "barcode": values.get("barcode"),
+                        "price": generator.fmt(values["price"]),
+                        "inventory_item_id": item_id,
+                        "tracked": True,
+                        "updated_at": when,
+                    }
+                )
+                self.state["inventory"][item_id] = {
+                    location["id"]: {"available": 0, "updated_at": when} for location in self.state["locations"]
+                }
+            self.state["products"].append(product)
+            self.store.changed = True
+            body = rest.rest_product(product)
+        if emit:
+            self._emit_now([("products/create", body)])
+        self.save()
+        return product
+
+    def _product(self, product_id):
+        product = next((p for p in self.state["products"] if p["id"] == legacy(product_id)), None)
+        if product is None:
+            raise KeyError(f"No sandbox product {product_id}")
+        return product
+
+    def update_product(self, product_id, prices=None, remove_skus=(), title=None, emit=True):
+        """Edit a product in Shopify's admin: variant ``prices`` {sku: price}, variants
+        removed by SKU, a new title; emits products/update. Returns the REST body."""
+        with self.lock:
+            product = self._product(product_id)
+            when = now_iso(max(variant["updated_at"] for variant in product["variants"]))
+            if title:
+                product["title"] = title
+            product["variants"] = [v for v in product["variants"] if v["sku"] not in set(remove_skus)]
+            for variant in product["variants"]:
+                if variant["sku"] in (prices or {}):
+                    variant["price"] = generator.fmt(prices[variant["sku"]])
+                variant["updated_at"] = when
+            product["updated_at"] = when
+            self.store.changed = True
+            body = rest.rest_product(product)
+        if emit:
+            self._emit_now([("products/update", body)])
+        self.save()
+        return body
+
+    def delete_product(self, product_id, emit=True):
+        """Delete a product in Shopify's admin; emits products/delete (whose body is its id)."""
+        with self.lock:
+            product = self._product(product_id)
+            self.state["products"].remove(product)
+            self.store.changed = True
+            body = {"id": int(product["id"])}
+        if emit:
+            self._emit_now([("products/delete", body)])
+        self.save()
+        return body
+
     def uninstall_app(self):
         with self.lock:
             body = rest.rest_app_uninstalled(self.state["shop"])

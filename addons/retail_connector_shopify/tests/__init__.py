@@ -13,6 +13,7 @@ from . import test_lib_versions
 from . import test_order_import
 from . import test_order_rules
 from . import test_product_import
+from . import test_product_webhooks
 from . import test_refund_export
 from . import test_refund_import
 from . import test_sandbox_server

@@ -14,7 +14,7 @@ PAGE_SIZES = {
     "inventory_levels": 250,
     # returns (retail_returns_sync): the client sizes these pages by cost too
     "order_returns": 50,
-    "returns": 5,
+    "returns": 4,  # exchange items carry their price and taxes
     # Shopify Payments payouts (retail_settlement_recon, lib/shopify_payouts.py)
     "shopify_payouts": 50,
     "shopify_payout_transactions": 100,

@@ -90,7 +90,7 @@ class TestWebhookDispatch(StockCase):
         self.assertEqual(waiting.state, "received")
 
     def test_unknown_topic_fails_with_an_exception(self):
-        event = self.receive("products/delete", {"id": 1})
+        event = self.receive("customers/delete", {"id": 1})
         event._process_job()
         self.assertEqual(event.state, "failed")
         self.assertIn("not handled", event.error_message)
