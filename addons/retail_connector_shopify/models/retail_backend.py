@@ -38,6 +38,7 @@ WEBHOOK_TOPICS = (
     "orders/cancelled",
     "refunds/create",
     "fulfillments/create",
+    "fulfillments/update",
     "inventory_levels/update",
     "products/create",
     "products/update",
@@ -347,6 +348,8 @@ class RetailBackend(models.Model):
             return self.env["shopify.refund.binding"]._import_refund_webhook(self, event)
         if topic == "fulfillments/create":
             return self.env["shopify.fulfillment.binding"]._import_fulfillment_webhook(self, event)
+        if topic == "fulfillments/update":
+            return self.env["shopify.fulfillment.binding"]._update_fulfillment_webhook(self, event)
         if topic in ("products/create", "products/update"):
             return self.env["shopify.product.binding"]._import_product_webhook(self, event)
         if topic == "products/delete":

@@ -171,6 +171,44 @@ class ShopifyFulfillmentBinding(models.Model):
         return self._import_fulfillment(backend, normalize.fulfillment_from_rest(event.sudo().payload))
 
     @api.model
+    def _update_fulfillment_webhook(self, backend, event):
+        """fulfillments/update: a fulfilment not seen yet is imported as fulfillments/create
+        does; a known one takes the tracking Shopify now has (a carrier's number added
+        later), or, cancelled in Shopify after its delivery was done, is reported."""
+        fulfillment = normalize.fulfillment_from_rest(event.sudo().payload)
+        if not self._lookup(backend, fulfillment["id"]):
+            return self._import_fulfillment(backend, fulfillment)
+        with self.env["retail.sync.log"]._track(backend, "import", "fulfillment", external_id=fulfillment["id"]) as run:
+            self._lock_external_id(backend, fulfillment["id"])
+            binding = self._lookup(backend, fulfillment["id"])
+            run.record = binding.odoo_id
+            updated_at = fulfillment.get("updated_at")
+            if updated_at and binding.external_updated_at and updated_at < binding.external_updated_at:
+                run.skip("older than what was applied")
+                return run.result
+            if fulfillment["status"] == "cancelled":
+                order = binding.order_binding_id
+                statuses = {"name": order.shopify_name or order.external_id, "fulfillment_statuses": {}}
+                statuses["fulfillment_statuses"][binding.external_id] = "cancelled"
+                reported = self._report_cancelled(backend, statuses)
+                run.message = "cancelled in Shopify" + (" after its delivery was done: reported" if reported else "")
+                return run.result
+            changes = {
+                key: fulfillment[key]
+                for key in ("tracking_number", "tracking_company", "tracking_url")
+                if fulfillment[key] and fulfillment[key] != binding[key]
+            }
+            if not changes:
+                run.skip("no tracking change")
+                return run.result
+            binding.write({**changes, "external_updated_at": updated_at or binding.external_updated_at})
+            picking = binding.odoo_id
+            if changes.get("tracking_number") and picking.carrier_tracking_ref != changes["tracking_number"]:
+                picking.carrier_tracking_ref = changes["tracking_number"]
+            run.message = f"tracking of {picking.name}: {binding.tracking_number}"
+        return run.result
+
+    @api.model
     def _report_cancelled(self, backend, order):
         """Fulfilments the order shows as cancelled in Shopify while their Odoo delivery
         is done: Shopify now says the goods did not ship, Odoo says they did. Someone

@@ -527,9 +527,31 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
                 raise KeyError(f"No fulfilment {fulfillment_id} on sandbox order {order_id}")
             self.store.cancel_fulfillment(order, fulfillment)
             body = rest.rest_order(order)
-        self._emit_now([("orders/updated", body)])
+            fulfillment_body = rest.rest_fulfillment(order, fulfillment)
+        self._emit_now([("fulfillments/update", fulfillment_body), ("orders/updated", body)])
         self.save()
         return fulfillment
+
+    def update_fulfillment_tracking(self, order_id, fulfillment_id, number, company=None, url=None, emit=True):
+        """A tracking number added to a fulfilment later (a carrier's, say); emits
+        fulfillments/update. Returns the REST body."""
+        with self.lock:
+            order = self._order(order_id)
+            fulfillment = next((f for f in order["fulfillments"] if f["id"] == legacy(fulfillment_id)), None)
+            if fulfillment is None:
+                raise KeyError(f"No fulfilment {fulfillment_id} on sandbox order {order_id}")
+            fulfillment.update(
+                tracking_number=number,
+                tracking_company=company or fulfillment.get("tracking_company"),
+                tracking_url=url or fulfillment.get("tracking_url"),
+                updated_at=now_iso(fulfillment.get("updated_at") or fulfillment.get("created_at")),
+            )
+            self.store.changed = True
+            body = rest.rest_fulfillment(order, fulfillment)
+        if emit:
+            self._emit_now([("fulfillments/update", body)])
+        self.save()
+        return body
 
     def set_inventory(self, item, location, quantity):
         """Set the available quantity (item: inventory item id/gid or SKU); emits inventory_levels/update."""

@@ -119,6 +119,71 @@ class TestFulfillmentImport(ShopifyCase):
                 shown.append(self.sandbox.state["inventory"][inventory_item][self.main_map.shopify_location_id])
         self.assertEqual([level["available"] for level in shown], [STOCK - 3, STOCK - 2])
 
+    def _update_webhook(self, body):
+        """A fulfillments/update delivery of ``body`` received and processed by Odoo."""
+        event, __ = self.env["retail.webhook.event"]._receive(
+            self.backend, "fulfillments/update", str(uuid.uuid4()), body, len(str(body)), event_id=str(uuid.uuid4())
+        )
+        event._process_job()
+        self.assertEqual(event.state, "done", event.error_message)
+        return event
+
+    def test_tracking_added_in_shopify_later_reaches_the_delivery(self):
+        order_id, __, record = self._shipped_order([1, 1])
+        binding = self._import(order_id)
+        [delivery] = self._deliveries(binding.odoo_id)
+        self.assertFalse(delivery.carrier_tracking_ref)
+        older = self.sandbox.update_fulfillment_tracking(order_id, record["id"], "1ZFIRST", emit=False)
+        newer = self.sandbox.update_fulfillment_tracking(
+            order_id, record["id"], "1ZCARRIER42", company="UPS", url="https://ups.example/1ZCARRIER42", emit=False
+        )
+        self._update_webhook(newer)
+        fulfillment = delivery.shopify_fulfillment_ids
+        self.assertEqual(delivery.carrier_tracking_ref, "1ZCARRIER42")
+        self.assertEqual(
+            (fulfillment.tracking_number, fulfillment.tracking_company, fulfillment.tracking_url),
+            ("1ZCARRIER42", "UPS", "https://ups.example/1ZCARRIER42"),
+        )
+        self._update_webhook(older)  # late and out of order: nothing goes back
+        self._update_webhook(newer)  # twice: nothing changes
+        self.assertEqual(delivery.carrier_tracking_ref, "1ZCARRIER42")
+        self.assertEqual(delivery.state, "done")
+        self.assertEqual(self.fulfillments.search([("order_binding_id", "=", binding.id)]), fulfillment)
+
+    def test_update_of_a_fulfilment_never_seen_imports_it(self):
+        order_id, line_ids, __ = self._shipped_order([1, 1], shipped={0: 1})
+        sale = self._import(order_id).odoo_id
+        delivery, backorder = self._deliveries(sale)
+        self.assertEqual((delivery.state, backorder.state), ("done", "assigned"))
+        # the rest ships later and only its fulfillments/update reaches Odoo
+        later = self.sandbox.create_fulfillment(order_id, lines=[(line_ids[1], 1)], tracking="1ZLATER")
+        with self.sandbox.lock:
+            body = rest.rest_fulfillment(self.sandbox.store.order(order_id), later)
+        self._update_webhook(body)
+        self.assertEqual(backorder.state, "done")
+        self.assertEqual(backorder.carrier_tracking_ref, "1ZLATER")
+        self.assertEqual(backorder.shopify_fulfillment_ids.external_id, later["id"])
+
+    def test_fulfilment_cancelled_in_shopify_is_reported_by_its_update_webhook(self):
+        order_id, __, record = self._shipped_order([1, 1])
+        binding = self._import(order_id)
+        [delivery] = self._deliveries(binding.odoo_id)
+        self.sandbox.cancel_fulfillment(order_id, record["id"])
+        with self.sandbox.lock:
+            order = self.sandbox.store.order(order_id)
+            body = rest.rest_fulfillment(order, next(f for f in order["fulfillments"] if f["id"] == record["id"]))
+        self.assertEqual(body["status"], "cancelled")
+        self._update_webhook(body)
+        self._update_webhook(body)
+        self._import(order_id)  # the orders/updated that follows reports nothing more
+        reported = self.env["retail.exception"].search(
+            [("backend_id", "=", self.backend.id), ("type_code", "=", "shopify_fulfillment_cancelled")]
+        )
+        self.assertEqual(len(reported), 1)
+        self.assertEqual(reported.occurrence_count, 1)
+        self.assertEqual((reported.res_model, reported.res_id), ("stock.picking", delivery.id))
+        self.assertEqual(delivery.state, "done", "Odoo moves no stock by itself")
+
     def test_fulfilment_cancelled_in_shopify_after_delivery_is_reported_once(self):
         order_id, __, record = self._shipped_order([1, 1])
         binding = self._import(order_id)
