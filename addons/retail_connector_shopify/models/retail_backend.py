@@ -85,6 +85,12 @@ class RetailBackend(models.Model):
     shopify_shop_currency = fields.Char(string="Shop Currency", readonly=True, copy=False)
     shopify_granted_scopes = fields.Char(string="Granted Scopes", readonly=True, copy=False)
     shopify_missing_scopes = fields.Char(string="Missing Scopes", readonly=True, copy=False)
+    shopify_webhooks_checked_at = fields.Datetime(
+        string="Webhooks Checked",
+        readonly=True,
+        copy=False,
+        help="When the webhook subscriptions were last checked (hourly) or registered.",
+    )
 
     # Where orders land
     shopify_warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", check_company=True)
@@ -235,11 +241,21 @@ class RetailBackend(models.Model):
     def action_shopify_register_webhooks(self):
         """Create the missing webhook subscriptions and repair those pointing elsewhere."""
         self.ensure_one()
+        created, repaired = self._shopify_sync_webhooks()
+        return self._shopify_notification(
+            _("Webhooks registered"),
+            _("%(created)s created, %(repaired)s repaired.", created=len(created), repaired=len(repaired)),
+        )
+
+    def _shopify_sync_webhooks(self):
+        """Make Shopify's subscriptions those the connector needs, to this database's
+        webhook URL; returns the topics ``(created, repaired)``."""
+        self.ensure_one()
         client = self._shopify_client()
         existing = {}
         for node in client.iter_nodes("webhook_subscriptions", {}, ("webhookSubscriptions",)):
             existing.setdefault(node["topic"], node)
-        created = repaired = 0
+        created, repaired = [], []
         for topic in self._shopify_webhook_topics():
             enum = topic.upper().replace("/", "_")
             current = existing.get(enum)
@@ -249,18 +265,52 @@ class RetailBackend(models.Model):
                     {"topic": enum, "callbackUrl": self.webhook_url},
                     "webhookSubscriptionCreate",
                 )
-                created += 1
+                created.append(topic)
             elif (current.get("endpoint") or {}).get("callbackUrl") != self.webhook_url:
                 client.mutate(
                     "webhook_subscription_update",
                     {"id": current["id"], "callbackUrl": self.webhook_url},
                     "webhookSubscriptionUpdate",
                 )
-                repaired += 1
-        return self._shopify_notification(
-            _("Webhooks registered"),
-            _("%(created)s created, %(repaired)s repaired.", created=created, repaired=repaired),
-        )
+                repaired.append(topic)
+        self.shopify_webhooks_checked_at = fields.Datetime.now()
+        return created, repaired
+
+    @api.model
+    def _cron_shopify_webhook_health(self):
+        """Scheduled action: one webhook check job per active Shopify backend."""
+        for backend in self.search([("channel", "=", "shopify"), ("state", "=", "active")]):
+            backend.with_delay(
+                channel=EXPORT_CHANNEL,
+                description=f"Check the webhook subscriptions of {backend.name}",
+                identity_key=f"shopify-webhook-health-{backend.id}",
+            )._shopify_webhook_health_job()
+
+    def _shopify_webhook_health_job(self):
+        """queue_job: re-create the subscriptions Shopify dropped (it deletes those whose
+        deliveries keep failing) or that point elsewhere; an exception says which."""
+        self.ensure_one()
+        with self.env["retail.sync.log"]._track(self, "export", "webhook_subscriptions") as run:
+            created, repaired = self._shopify_sync_webhooks()
+            if not (created or repaired):
+                run.skip("every subscription is in place")
+                return run.result
+            topics = ", ".join(created + repaired)
+            run.message = f"re-created {len(created)}, repaired {len(repaired)}: {topics}"
+            self.env["retail.exception"]._report(
+                "shopify_webhooks_repaired",
+                key="shopify_webhooks_repaired",
+                backend=self,
+                message=_(
+                    "Shopify had no subscription to this database for %(topics)s (missing: %(missing)s, "
+                    "pointing elsewhere: %(moved)s): they are set again. What happened meanwhile is "
+                    "brought in by the catch-up.",
+                    topics=topics,
+                    missing=len(created),
+                    moved=len(repaired),
+                ),
+            )
+        return run.result
 
     def _shopify_webhook_topics(self):
         """The topics to subscribe to; modules handling more topics extend it."""

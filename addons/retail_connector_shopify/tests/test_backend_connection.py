@@ -81,6 +81,41 @@ class TestBackendConnection(ShopifyCase):
         self.assertEqual(len(subscriptions), topics)
         self.assertEqual({self._callback(sub) for sub in subscriptions}, {self.backend.webhook_url})
 
+    def test_hourly_check_sets_again_what_shopify_dropped_and_says_so(self):
+        subscriptions = self.sandbox.state["webhook_subscriptions"]
+        self.addCleanup(subscriptions.clear)
+        self.backend.action_shopify_register_webhooks()
+        topics = len(self._subscriptions())
+        with trap_jobs() as trap:
+            self.env["retail.backend"]._cron_shopify_webhook_health()
+            trap.assert_jobs_count(1, only=self.backend._shopify_webhook_health_job)
+            trap.perform_enqueued_jobs()
+        self.assertFalse(self._repaired_exception(), "all in place: nothing to say")
+        log = self.env["retail.sync.log"].search([("entity", "=", "webhook_subscriptions")], limit=1)
+        self.assertEqual(log.result, "skipped")
+
+        # Shopify dropped one after failed deliveries; another points at an old server
+        with self.sandbox.lock:
+            dropped = subscriptions.pop(0)
+            subscriptions[0]["callback_url"] = "https://old-odoo.example.com/retail/webhook/shopify/1"
+            moved = subscriptions[0]["topic"]
+        self.assertEqual(self.backend._shopify_webhook_health_job(), "done")
+        current = self._subscriptions()
+        self.assertEqual(len(current), topics)
+        self.assertEqual({self._callback(sub) for sub in current}, {self.backend.webhook_url})
+        exception = self._repaired_exception()
+        self.assertEqual(len(exception), 1)
+        for enum in (dropped["topic"], moved):
+            self.assertIn(enum.lower().replace("_", "/", 1), exception.message)
+        self.assertTrue(self.backend.shopify_webhooks_checked_at)
+        self.assertEqual(self.backend._shopify_webhook_health_job(), "skipped")
+        self.assertEqual(exception.occurrence_count, 1)
+
+    def _repaired_exception(self):
+        return self.env["retail.exception"].search(
+            [("backend_id", "=", self.backend.id), ("type_code", "=", "shopify_webhooks_repaired")]
+        )
+
     def test_import_now_queues_one_catch_up(self):
         with trap_jobs() as trap:
             self.backend.action_shopify_import_now()
