@@ -1,8 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+import psycopg2
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.retail_connector_base.lib.digest import advisory_lock_key
 from odoo.addons.retail_connector_base.lib.retry import ChannelError, PermanentError, UserInputError
 from odoo.addons.retail_connector_base.models.retail_backend import (
     EXPORT_CHANNEL,
@@ -11,7 +17,7 @@ from odoo.addons.retail_connector_base.models.retail_backend import (
     WebhookSpec,
 )
 
-from ..lib import bulk, documents, normalize
+from ..lib import auth, bulk, documents, normalize
 from ..lib.backfill import (
     BUSY_MAX_RETRIES,
     BUSY_RETRY_SECONDS,
@@ -22,6 +28,11 @@ from ..lib.backfill import (
 )
 from ..lib.client import ShopifyClient
 from ..lib.versions import DEFAULT_VERSION, SUPPORTED_VERSIONS
+
+_logger = logging.getLogger(__name__)
+
+#: fields that change which app a token is obtained for
+APP_CREDENTIAL_FIELDS = ("shopify_client_id", "shopify_client_secret", "shopify_shop_domain", "shopify_api_base_url")
 
 SHOPIFY_WEBHOOK_SPEC = WebhookSpec(
     signature_headers=("X-Shopify-Hmac-Sha256",),
@@ -76,7 +87,34 @@ class RetailBackend(models.Model):
         default=DEFAULT_VERSION,
         help="Shopify Admin API version (quarterly releases).",
     )
-    shopify_access_token = fields.Char(string="Admin API Access Token", groups=MANAGER_GROUP, copy=False)
+    shopify_access_token = fields.Char(
+        string="Admin API Access Token",
+        groups=MANAGER_GROUP,
+        copy=False,
+        help="The token of an app made in the shop's admin (before 2026; it does not expire). With a Dev "
+        "Dashboard app, leave it to the connector: it is obtained with the client credentials and renewed.",
+    )
+    shopify_client_id = fields.Char(
+        string="Client ID",
+        groups=MANAGER_GROUP,
+        copy=False,
+        help="Of the app made in Shopify's Dev Dashboard: with its client secret, the connector obtains "
+        "the Admin API access token (valid 24 hours) and renews it.",
+    )
+    shopify_client_secret = fields.Char(
+        string="Client Secret",
+        groups=MANAGER_GROUP,
+        copy=False,
+        help="Of the Dev Dashboard app. Shopify also signs the app's webhooks with it: it is the webhook "
+        "secret too, unless one is set.",
+    )
+    shopify_token_expires_at = fields.Datetime(
+        string="Token Expires",
+        readonly=True,
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="When the access token obtained with the client credentials expires (it is renewed before).",
+    )
     shopify_api_base_url = fields.Char(
         string="API Base URL Override",
         help="Leave empty to reach Shopify. Set to the local sandbox URL (http://127.0.0.1:PORT) for tests and demos.",
@@ -171,19 +209,116 @@ class RetailBackend(models.Model):
         self.ensure_one()
         return [s.strip() for s in (self.shopify_import_financial_statuses or "").split(",") if s.strip()]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("shopify_client_secret") and not vals.get("webhook_secret"):
+                vals["webhook_secret"] = vals["shopify_client_secret"]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if any(name in vals for name in APP_CREDENTIAL_FIELDS):
+            # another app or shop: its token is not this one's
+            for backend in self.sudo().filtered("shopify_client_id"):
+                if any(vals[name] != backend[name] for name in APP_CREDENTIAL_FIELDS if name in vals):
+                    backend._shopify_forget_token()
+            if vals.get("shopify_client_secret"):
+                old_secrets = set(self.sudo().mapped("shopify_client_secret"))
+                if "webhook_secret" not in vals and all(
+                    not backend.webhook_secret or backend.webhook_secret in old_secrets for backend in self.sudo()
+                ):
+                    vals["webhook_secret"] = vals["shopify_client_secret"]
+        return super().write(vals)
+
     def _shopify_client(self):
         """A client for this backend's shop (the token is read as superuser: jobs
         run for any user, the token never leaves this object)."""
         self.ensure_one()
         backend = self.sudo()
-        if not backend.shopify_access_token or not (backend.shopify_shop_domain or backend.shopify_api_base_url):
-            raise UserError(_("Set the shop domain and the Admin API access token of %s first.", self.name))
+        has_credentials = backend.shopify_access_token or (backend.shopify_client_id and backend.shopify_client_secret)
+        if not has_credentials or not (backend.shopify_shop_domain or backend.shopify_api_base_url):
+            raise UserError(
+                _(
+                    "Set the shop domain of %s and either the client ID and secret of its Dev Dashboard app "
+                    "or the Admin API access token first.",
+                    self.name,
+                )
+            )
         return ShopifyClient(
             backend.shopify_shop_domain or "sandbox.myshopify.com",
-            backend.shopify_access_token,
+            backend._shopify_access_token(),
             api_version=backend.shopify_api_version or DEFAULT_VERSION,
             base_url=(backend.shopify_api_base_url or "").rstrip("/") or None,
         )
+
+    # ------------------------------------------------------------------
+    # Access tokens of Dev Dashboard apps (client credentials)
+    # ------------------------------------------------------------------
+    def _shopify_access_token(self):
+        """The Admin API token: the stored one of an app made in the shop admin, or,
+        for a Dev Dashboard app, one obtained with its client credentials, renewed a
+        few minutes before it expires."""
+        self.ensure_one()
+        backend = self.sudo()
+        if not backend.shopify_client_id:
+            return backend.shopify_access_token
+        if backend.shopify_access_token and auth.token_is_fresh(
+            backend.shopify_token_expires_at, fields.Datetime.now()
+        ):
+            return backend.shopify_access_token
+        return backend._shopify_renew_token()
+
+    def _shopify_renew_token(self):
+        """Obtain a token and store it in a transaction of its own, so that every job
+        uses it at once and a job rolled back does not lose it; one worker at a time
+        renews (the others then read its token). When that transaction cannot see or
+        write the backend (created or edited by this transaction, or locked by it),
+        the token is stored in this transaction only."""
+        self.ensure_one()
+        try:
+            with self.env.registry.cursor() as cr:
+                cr.execute("SET LOCAL lock_timeout = '5s'")
+                cr.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_lock_key(self._name, self.id, "token"),))
+                cr.execute(
+                    "SELECT shopify_client_id, shopify_client_secret, shopify_shop_domain, shopify_api_base_url,"
+                    " shopify_access_token, shopify_token_expires_at FROM retail_backend WHERE id = %s",
+                    (self.id,),
+                )
+                row = cr.fetchone()
+                if row and tuple(row[:4]) == tuple(self[name] or None for name in APP_CREDENTIAL_FIELDS):
+                    token, expires_at = row[4], row[5]
+                    if not (token and auth.token_is_fresh(expires_at, fields.Datetime.now())):
+                        token, expires_at = self._shopify_request_token()
+                        cr.execute(
+                            "UPDATE retail_backend SET shopify_access_token = %s, shopify_token_expires_at = %s,"
+                            " write_date = now() at time zone 'UTC' WHERE id = %s",
+                            (token, expires_at, self.id),
+                        )
+                    self._shopify_cache_token(token, expires_at)
+                    return token
+        except psycopg2.errors.LockNotAvailable:
+            _logger.info("Backend %s is locked by this transaction: its token is stored with it.", self.id)
+        token, expires_at = self._shopify_request_token()
+        self.write({"shopify_access_token": token, "shopify_token_expires_at": expires_at})
+        return token
+
+    def _shopify_request_token(self):
+        result = auth.request_token(
+            self.shopify_shop_domain or "sandbox.myshopify.com",
+            self.shopify_client_id,
+            self.shopify_client_secret,
+            base_url=(self.shopify_api_base_url or "").rstrip("/") or None,
+        )
+        expires_at = fields.Datetime.now() + timedelta(seconds=result["expires_in"]) if result["expires_in"] else False
+        return result["access_token"], expires_at
+
+    def _shopify_cache_token(self, token, expires_at):
+        """This transaction sees the token stored by the other one (not re-read from the database)."""
+        self._update_cache({"shopify_access_token": token, "shopify_token_expires_at": expires_at or False})
+
+    def _shopify_forget_token(self):
+        self.ensure_one()
+        return super().write({"shopify_access_token": False, "shopify_token_expires_at": False})
 
     def _webhook_spec(self):
         if self.channel != "shopify":

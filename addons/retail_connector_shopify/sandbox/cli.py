@@ -22,6 +22,11 @@ def build_parser():
     )
     parser.add_argument("--state", help="JSON state file: loaded when present, saved on change and on exit")
     parser.add_argument("--token", default="shpat_sandbox")
+    parser.add_argument(
+        "--app-credentials",
+        metavar="CLIENT_ID:CLIENT_SECRET",
+        help="act as a Dev Dashboard app too: POST /admin/oauth/access_token issues 24-hour tokens",
+    )
     parser.add_argument("--webhook-url")
     parser.add_argument("--webhook-secret", default="")
     parser.add_argument("--throttle", type=float, default=0.0, help="ratio of requests answered THROTTLED")
@@ -49,6 +54,7 @@ def main(argv=None):
         port=args.port,
         state_file=args.state,
         seed=args.seed,
+        app_credentials=tuple(args.app_credentials.split(":", 1)) if args.app_credentials else None,
     )
     sandbox.faults.throttle_ratio = args.throttle
     sandbox.faults.error_5xx_ratio = args.errors

@@ -13,6 +13,7 @@ import json
 import os
 import random
 import re
+import secrets
 import threading
 import time
 from datetime import datetime, timezone
@@ -106,6 +107,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if self.path.split("?", 1)[0] == "/admin/oauth/access_token":
+            status, payload = self.sandbox.issue_token(raw)
+            self._reply(status, payload)
+            return
         match = _PATH_RE.match(self.path.split("?", 1)[0])
         if not match:
             self._reply(404, {"errors": "Not Found"})
@@ -134,6 +139,8 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         bulk_polls=2,
         bulk_seconds=0.5,
         seed=0,
+        app_credentials=None,
+        token_lifetime=86399,
     ):
         if host != "127.0.0.1":
             raise ValueError("The sandbox only listens on 127.0.0.1")
@@ -141,6 +148,10 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
             state = json.loads(Path(state_file).read_text())
         self.state = state if state is not None else generator.generate_store(seed=seed)
         self.access_token = access_token
+        # a Dev Dashboard app: (client ID, client secret) exchanged for expiring tokens
+        self.app_credentials = app_credentials
+        self.token_lifetime = token_lifetime
+        self.issued_tokens = {}  # token -> expiry (epoch seconds)
         self.host, self.port = host, port
         self.state_file = state_file
         self.store = Store(self.state, lambda: self.url, bulk_polls=bulk_polls, bulk_seconds=bulk_seconds)
@@ -225,6 +236,35 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
             }
         }
 
+    # ------------------------------------------------------------------ app tokens (client credentials)
+    def issue_token(self, raw):
+        """POST /admin/oauth/access_token (client credentials grant): (status, payload)."""
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict) or body.get("grant_type") != "client_credentials":
+            return 400, {"error": "unsupported_grant_type"}
+        given = (body.get("client_id"), body.get("client_secret"))
+        if not self.app_credentials or given != tuple(self.app_credentials):
+            return 401, {"error": "invalid_client", "error_description": "Client authentication failed."}
+        token = f"shpat_{secrets.token_hex(16)}"
+        with self.lock:
+            self.issued_tokens[token] = time.time() + self.token_lifetime
+        return 200, {"access_token": token, "scope": "read_orders,write_orders", "expires_in": self.token_lifetime}
+
+    def token_valid(self, token):
+        if token and token == self.access_token:
+            return True
+        with self.lock:
+            expiry = self.issued_tokens.get(token)
+        return expiry is not None and expiry > time.time()
+
+    def expire_tokens(self):
+        """Every issued app token expires now (a day went by)."""
+        with self.lock:
+            self.issued_tokens = dict.fromkeys(self.issued_tokens, 0.0)
+
     def handle(self, version, token, raw):
         """(HTTP status, JSON payload, headers) for one GraphQL request."""
         latency = min(int(self.faults.latency_ms or 0), MAX_LATENCY_MS)
@@ -251,7 +291,7 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
                     {"errors": "Exceeded 2 calls per second for api client. Reduce request rates."},
                     {"Retry-After": "1.0"},
                 )
-        if token != self.access_token:
+        if not self.token_valid(token):
             call.update(status="unauthorized")
             return 401, {"errors": UNAUTHORIZED}, {}
         try:

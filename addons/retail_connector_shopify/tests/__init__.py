@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import test_app_token
 from . import test_backend_connection
 from . import test_backfill
 from . import test_cancellation
