@@ -275,7 +275,7 @@ class ShopifyFulfillmentBinding(models.Model):
                 )
                 run.skip(f"fulfilment {fulfillment['id']} is the one sent for {echo_of.name}")
                 return run.result
-            picking, missing = self._validate_delivery(order_binding.odoo_id, fulfillment)
+            picking, missing = self._validate_delivery(order_binding.odoo_id, fulfillment, backend)
             run.record = picking or order_binding.odoo_id
             if not picking:
                 run.skip(f"no open delivery of {order_binding.odoo_id.name} ships these line items")
@@ -292,7 +292,7 @@ class ShopifyFulfillmentBinding(models.Model):
                     "tracking_url": fulfillment.get("tracking_url"),
                 }
             )
-            run.message = f"delivery {picking.name} validated"
+            run.message = f"delivery {picking.name} validated from {picking.location_id.display_name}"
             if missing:
                 run.message += "; not in any open delivery: " + ", ".join(
                     f"line {line_id} ({qty})" for line_id, qty in sorted(missing.items())
@@ -333,8 +333,9 @@ class ShopifyFulfillmentBinding(models.Model):
         return wanted
 
     @api.model
-    def _validate_delivery(self, sale_order, fulfillment):
-        """Set the fulfilled quantities on the open outgoing delivery and validate it.
+    def _validate_delivery(self, sale_order, fulfillment, backend=None):
+        """Set the fulfilled quantities on the open outgoing delivery and validate it,
+        from the Odoo location mapped to the Shopify location that shipped.
 
         Returns ``(picking, missing)``: the validated delivery (empty when no
         open delivery ships these lines) and the quantities found nowhere.
@@ -350,6 +351,8 @@ class ShopifyFulfillmentBinding(models.Model):
                 break
         if not picking:
             return picking, wanted
+        planned_source = picking.location_id
+        self._ship_from(picking, self._shipping_location(backend, fulfillment))
         remaining = dict(wanted)
         for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")).sorted("id"):
             line = move.sale_line_id
@@ -369,5 +372,36 @@ class ShopifyFulfillmentBinding(models.Model):
         picking.with_context(
             skip_backorder=True, picking_ids_not_to_backorder=[], shopify_fulfillment_import=True
         ).button_validate()
+        if picking.location_id != planned_source:
+            # what is left ships from where it was planned to
+            for backorder in picking.backorder_ids.filtered(lambda p: p.state not in ("done", "cancel")):
+                self._ship_from(backorder, planned_source)
+                backorder.action_assign()
         missing = {line_id: qty for line_id, qty in remaining.items() if qty > 0}
         return picking, missing
+
+    @api.model
+    def _shipping_location(self, backend, fulfillment):
+        """The Odoo location mapped to the Shopify location a fulfilment shipped from
+        (empty when unknown or unmapped)."""
+        if not backend or not fulfillment.get("location_id"):
+            return self.env["stock.location"]
+        mapping = backend.shopify_location_map_ids.filtered(
+            lambda m: m.shopify_location_id == str(fulfillment["location_id"])
+        )[:1]
+        return mapping.location_id
+
+    @api.model
+    def _ship_from(self, picking, location):
+        """Make ``picking`` ship from ``location`` (a shop's store, say) unless it already
+        ships from there or a location inside it. A delivery fed by an earlier step
+        (pick, pack) keeps its source: its goods are already on their way."""
+        if not location or picking.location_id.parent_path.startswith(location.parent_path):
+            return
+        if location.parent_path.startswith(picking.location_id.parent_path):
+            return  # inside the planned source: Odoo takes the goods there
+        if picking.move_ids.move_orig_ids:
+            return
+        picking.do_unreserve()
+        picking.write({"location_id": location.id})
+        picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")).write({"location_id": location.id})

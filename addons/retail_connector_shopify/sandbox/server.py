@@ -422,9 +422,11 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         gateway="shopify_payments",
         financial_status="PAID",
         taxes=None,
+        location_id=None,
         **fields,
     ):
-        """A new order (emits orders/create). ``lines``: [(sku, quantity)] or [(sku, quantity, discount)]."""
+        """A new order (emits orders/create). ``lines``: [(sku, quantity)] or [(sku, quantity, discount)];
+        ``location_id``: the Shopify location that fulfils it (default: the first; a store's for a POS sale)."""
         with self.lock:
             state = self.state
             rng = random.Random(f"{state.get('seed', 0)}-{state['next_order_number']}")
@@ -461,6 +463,9 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
             else:
                 generator._transaction(state, order, "SALE", "SUCCESS", gateway, total)
             order["financial_status"] = financial_status
+            if location_id:
+                for fulfillment_order in order["fulfillment_orders"]:
+                    fulfillment_order["location_id"] = legacy(location_id)
             order.update(fields)
             state["orders"].append(order)
             body = rest.rest_order(order)

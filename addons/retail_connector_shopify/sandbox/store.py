@@ -407,6 +407,11 @@ class Store(ReturnsStoreMixin):
             "status": fulfillment["status"],
             "createdAt": fulfillment["created_at"],
             "updatedAt": fulfillment["updated_at"],
+            "location": (
+                {"__typename": "Location", "id": gid("Location", fulfillment["location_id"])}
+                if fulfillment.get("location_id")
+                else None
+            ),
             "trackingInfo": lambda _info, first=None: paged_list(
                 [dict(tracking, __typename="FulfillmentTrackingInfo")] if any(tracking.values()) else [], first
             ),

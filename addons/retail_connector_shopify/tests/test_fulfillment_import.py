@@ -284,3 +284,36 @@ class TestFulfillmentImport(ShopifyCase):
         self.assertEqual(delivery.mapped("state"), ["done"])
         self.assertEqual(self._quantities(delivery), {line_ids[0]: 1, line_ids[1]: 1})
         self.assertEqual(delivery.shopify_fulfillment_ids.external_id, record["id"])
+
+    def test_fulfilment_from_another_shopify_location_ships_from_its_odoo_location(self):
+        store_map = self.backend.shopify_location_map_ids.sorted("sequence")[1]
+        store = store_map.location_id
+        self.assertNotEqual(store, self.main_map.location_id)
+        quants = self.env["stock.quant"].with_context(inventory_mode=True)
+        quants.create({"product_id": self.products[0].id, "location_id": store.id, "inventory_quantity": 4})
+        quants.create({"product_id": self.products[1].id, "location_id": store.id, "inventory_quantity": 4})
+        quants.search([("location_id", "=", store.id)]).action_apply_inventory()
+        # a sale at the shop's counter: fulfilled at once at the store's Shopify location
+        created = self.sandbox.create_order(
+            lines=list(zip(self.skus, [2, 1], strict=True)), location_id=store_map.shopify_location_id
+        )
+        line_ids = [line["id"] for line in created["line_items"]]
+        self.sandbox.create_fulfillment(created["id"], lines=[(line_ids[0], 2)])
+        sale = self._import(created["id"]).odoo_id
+        delivery, backorder = self._deliveries(sale)
+        self.assertEqual((delivery.state, delivery.location_id), ("done", store))
+        self.assertEqual(delivery.move_ids.move_line_ids.location_id, store)
+        in_store = self.products[0].with_context(location=store.id)
+        in_warehouse = self._available(self.products[0])
+        self.assertEqual((in_store.qty_available, in_warehouse.qty_available), (2, STOCK))
+        # what the store did not hand over ships from the warehouse, as planned
+        self.assertEqual(backorder.location_id, self.main_map.location_id)
+        self.assertEqual(backorder.state, "assigned")
+        self.assertEqual(self._quantities(backorder, "product_uom_qty"), {line_ids[1]: 1})
+        # the store's Shopify level follows: 4 - 2 pushed, the warehouse's unchanged
+        stock_bindings = self.env["shopify.product.binding"].search([("odoo_id", "=", self.products[0].id)])
+        self.env["shopify.stock.level"]._export_stock(self.backend, stock_bindings, force=True)
+        with self.sandbox.lock:
+            levels = self.sandbox.state["inventory"][stock_bindings.inventory_item_id]
+            self.assertEqual(levels[store_map.shopify_location_id]["available"], 2)
+            self.assertEqual(levels[self.main_map.shopify_location_id]["available"], STOCK)
