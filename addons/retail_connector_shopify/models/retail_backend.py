@@ -414,12 +414,19 @@ class RetailBackend(models.Model):
     @api.model
     def _cron_shopify_webhook_health(self):
         """Scheduled action: one webhook check job per active Shopify backend."""
+        self._shopify_job_per_backend("_shopify_webhook_health_job", "Check the webhook subscriptions of")
+
+    @api.model
+    def _shopify_job_per_backend(self, method, description):
+        """Queue ``method`` once per active Shopify backend (export channel; a job still
+        pending for a backend is not queued twice)."""
         for backend in self.search([("channel", "=", "shopify"), ("state", "=", "active")]):
-            backend.with_delay(
+            delayed = backend.with_delay(
                 channel=EXPORT_CHANNEL,
-                description=f"Check the webhook subscriptions of {backend.name}",
-                identity_key=f"shopify-webhook-health-{backend.id}",
-            )._shopify_webhook_health_job()
+                description=f"{description} {backend.name}",
+                identity_key=f"shopify-{method}-{backend.id}",
+            )
+            getattr(delayed, method)()
 
     def _shopify_webhook_health_job(self):
         """queue_job: re-create the subscriptions Shopify dropped (it deletes those whose
@@ -574,12 +581,7 @@ class RetailBackend(models.Model):
     @api.model
     def _cron_shopify_stock_reconcile(self):
         """Scheduled action: one reconcile job per active Shopify backend."""
-        for backend in self.search([("channel", "=", "shopify"), ("state", "=", "active")]):
-            backend.with_delay(
-                channel=EXPORT_CHANNEL,
-                description=f"Reconcile stock levels of {backend.name}",
-                identity_key=f"shopify-stock-reconcile-{backend.id}",
-            )._shopify_stock_reconcile_job()
+        self._shopify_job_per_backend("_shopify_stock_reconcile_job", "Reconcile stock levels of")
 
     def _shopify_stock_reconcile_job(self):
         """queue_job: compare Shopify's levels with Odoo, report and repair the drift."""

@@ -7,6 +7,8 @@ bound to an Odoo product directly, so order tests do not depend on the
 product importer (which has tests of its own).
 """
 
+import uuid
+
 from odoo.tests.common import HttpCase, TransactionCase, new_test_user
 
 from ..lib import normalize
@@ -175,6 +177,15 @@ class ShopifySetupMixin:
             cls.products_by_sku[variant["sku"]] = product
 
     # ------------------------------------------------------------------
+    def deliver_webhook(self, topic, payload):
+        """A delivery stored by the inbox and processed by its job; the event."""
+        event, created = self.env["retail.webhook.event"]._receive(
+            self.backend, topic, str(uuid.uuid4()), payload, len(str(payload)), event_id=str(uuid.uuid4())
+        )
+        self.assertTrue(created)
+        event._process_job()
+        return event
+
     def calls_of(self, operation):
         """The sandbox's log of GraphQL requests named ``operation``."""
         return [call for call in self.sandbox.calls if call.get("operation") == operation]

@@ -121,10 +121,7 @@ class TestFulfillmentImport(ShopifyCase):
 
     def _update_webhook(self, body):
         """A fulfillments/update delivery of ``body`` received and processed by Odoo."""
-        event, __ = self.env["retail.webhook.event"]._receive(
-            self.backend, "fulfillments/update", str(uuid.uuid4()), body, len(str(body)), event_id=str(uuid.uuid4())
-        )
-        event._process_job()
+        event = self.deliver_webhook("fulfillments/update", body)
         self.assertEqual(event.state, "done", event.error_message)
         return event
 

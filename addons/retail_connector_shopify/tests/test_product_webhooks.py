@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """products/create, products/update and products/delete webhooks keep the catalogue in step."""
 
-import uuid
-
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.retail_connector_shopify.sandbox import rest
 
@@ -13,12 +11,7 @@ class TestProductWebhooks(StockCase):
     store_products = 6
 
     def deliver(self, topic, payload):
-        """A delivery through the inbox, processed by its job; the event."""
-        event, created = self.env["retail.webhook.event"]._receive(
-            self.backend, topic, str(uuid.uuid4()), payload, len(str(payload)), event_id=str(uuid.uuid4())
-        )
-        self.assertTrue(created)
-        event._process_job()
+        event = self.deliver_webhook(topic, payload)
         self.assertEqual(event.state, "done", event.error_message)
         return event
 
@@ -105,9 +98,6 @@ class TestProductWebhooks(StockCase):
         self.assertFalse(self.bindings_of(product))
 
     def test_malformed_product_body_is_an_exception_not_a_half_import(self):
-        event, __ = self.env["retail.webhook.event"]._receive(
-            self.backend, "products/update", str(uuid.uuid4()), {"title": "no id"}, 20, event_id=str(uuid.uuid4())
-        )
-        event._process_job()
+        event = self.deliver_webhook("products/update", {"title": "no id"})
         self.assertEqual(event.state, "failed")
         self.assertTrue(event.exception_id)
