@@ -25,6 +25,7 @@
         "views/retail_backend_views.xml",
         "views/shopify_mapping_views.xml",
         "views/shopify_binding_views.xml",
+        "views/sale_order_views.xml",
         "wizards/shopify_backfill_wizard_views.xml",
         "views/shopify_menus.xml",
     ],

@@ -17,6 +17,13 @@ class SaleOrder(models.Model):
         help="What the customer paid in the currency shown to them (amounts are booked in the shop currency).",
     )
 
+    shopify_admin_url = fields.Char(related="shopify_bind_ids.shopify_admin_url", string="Shopify Admin Link")
+
+    def action_open_in_shopify(self):
+        """The order in the shop's admin, in a new tab."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.shopify_admin_url, "target": "new"}
+
     def _shopify_deliveries(self):
         """The outgoing deliveries that ship this order's Shopify line items."""
         return self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")

@@ -158,6 +158,20 @@ class ShopifyOrderBinding(models.Model):
     presentment_total = fields.Float(string="Total in Customer Currency", digits="Product Price")
     payment_binding_ids = fields.One2many("shopify.payment.binding", "order_binding_id", string="Transactions")
     refund_binding_ids = fields.One2many("shopify.refund.binding", "order_binding_id", string="Refunds")
+    shopify_admin_url = fields.Char(
+        string="Shopify Admin Link", compute="_compute_shopify_admin_url", help="The order in the shop's admin."
+    )
+
+    @api.depends("external_id", "backend_id.shopify_shop_domain", "backend_id.shopify_api_base_url")
+    def _compute_shopify_admin_url(self):
+        for binding in self:
+            backend = binding.backend_id
+            # a sandbox (API base URL override) has no admin to open
+            binding.shopify_admin_url = (
+                f"https://{backend.shopify_shop_domain}/admin/orders/{binding.external_id}"
+                if backend.shopify_shop_domain and not backend.shopify_api_base_url and binding.external_id
+                else False
+            )
 
     # ------------------------------------------------------------------
     # Entry points

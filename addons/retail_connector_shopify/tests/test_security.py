@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError
+from odoo.tests.common import new_test_user
 
 from .common import SANDBOX_TOKEN, ShopifyCase
 
@@ -25,3 +26,22 @@ class TestShopifySecurity(ShopifyCase):
         # the client reads the token as superuser: a user-triggered job still works
         client = self.backend.with_user(self.connector_user)._shopify_client()
         self.assertNotIn(SANDBOX_TOKEN, repr(client))
+
+    def test_sale_order_form_links_to_shopify_and_shows_the_binding_to_connector_users(self):
+        order = self.sandbox.create_order(lines=[(sorted(self.products_by_sku)[0], 1)])
+        orders = self.env["shopify.order.binding"]
+        binding = orders._import_order(self.backend, orders._fetch_order(self.backend, order["id"]))
+        sale = binding.odoo_id
+        self.assertFalse(sale.shopify_admin_url, "a sandbox has no admin to open")
+        self.backend.shopify_api_base_url = False
+        sale.invalidate_recordset(["shopify_admin_url"])
+        url = f"https://sandbox-shop.myshopify.com/admin/orders/{order['id']}"
+        self.assertEqual(sale.shopify_admin_url, url)
+        self.assertEqual(sale.action_open_in_shopify(), {"type": "ir.actions.act_url", "url": url, "target": "new"})
+        salesman = new_test_user(self.env, login="shopify_salesman", groups="sales_team.group_sale_salesman_all_leads")
+        self.assertEqual(sale.with_user(salesman).shopify_admin_url, url, "the link needs no connector rights")
+        arch_salesman = self.env["sale.order"].with_user(salesman).get_views([(False, "form")])["views"]["form"]["arch"]
+        arch_user = self.env["sale.order"].with_user(self.manager).get_views([(False, "form")])
+        self.assertIn("action_open_in_shopify", arch_salesman)
+        self.assertNotIn('name="shopify_bind_ids"', arch_salesman)
+        self.assertIn('name="shopify_bind_ids"', arch_user["views"]["form"]["arch"])
