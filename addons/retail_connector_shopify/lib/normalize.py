@@ -599,6 +599,22 @@ def outstanding_from_graphql(node):
     }
 
 
+@_clear_errors("customer")
+def customer_from_rest(body):
+    """Canonical customer of a customers/* body: ``{"id", "email", "phone", "first_name",
+    "last_name", "updated_at"}`` (empty strings as None)."""
+    body = _unwrap(body, "customer", "customer")
+    customer_id = _require_id(body.get("id"), "customer")
+    return {
+        "id": customer_id,
+        "email": (body.get("email") or "").strip() or None,
+        "phone": (body.get("phone") or "").strip() or None,
+        "first_name": (body.get("first_name") or "").strip() or None,
+        "last_name": (body.get("last_name") or "").strip() or None,
+        "updated_at": _ts(body.get("updated_at"), f"customer {customer_id}"),
+    }
+
+
 # ---------------------------------------------------------------- refunds
 
 

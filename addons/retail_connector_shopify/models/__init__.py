@@ -3,6 +3,7 @@ from . import shopify_location_map
 from . import shopify_tax_map
 from . import shopify_gateway_map
 from . import shopify_carrier_map
+from . import shopify_customer_binding
 from . import shopify_product_binding
 from . import shopify_stock_level
 from . import shopify_order_binding

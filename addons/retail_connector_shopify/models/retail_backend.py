@@ -50,6 +50,7 @@ WEBHOOK_TOPICS = (
     "refunds/create",
     "fulfillments/create",
     "fulfillments/update",
+    "customers/update",
     "inventory_levels/update",
     "products/create",
     "products/update",
@@ -540,6 +541,8 @@ class RetailBackend(models.Model):
             return self.env["shopify.refund.binding"]._import_refund_webhook(self, event)
         if topic == "fulfillments/create":
             return self.env["shopify.fulfillment.binding"]._import_fulfillment_webhook(self, event)
+        if topic == "customers/update":
+            return self.env["shopify.customer.binding"]._update_customer_webhook(self, event)
         if topic == "fulfillments/update":
             return self.env["shopify.fulfillment.binding"]._update_fulfillment_webhook(self, event)
         if topic in ("products/create", "products/update"):

@@ -776,17 +776,23 @@ class ShopifyOrderBinding(models.Model):
         customer get one contact."""
         partners = self.env["res.partner"]
         company = backend.company_id
+        customer_bindings = self.env["shopify.customer.binding"]
+        bound = customer_bindings._bound_contacts(
+            backend, {str(order["customer"]["id"]) for order in orders if (order["customer"] or {}).get("id")}
+        )
         customers = []  # per order: a partner, or the index of a new customer
-        new_customers, by_email, by_phone = [], {}, {}
+        new_customers, by_email, by_phone, by_customer = [], {}, {}, {}
         for order in orders:
             customer = order["customer"] or {}
             email = (customer.get("email") or order["email"] or "").strip()
             phone = (customer.get("phone") or order["phone"] or "").strip()
             normalized = tools.email_normalize(email) if email else False
-            # by email, then by phone; in the database first (older), then among the
-            # customers of earlier orders of the batch, as if those were already created
-            found = None
-            if normalized:
+            # the Shopify customer's contact; else by email, then by phone: in the database
+            # first (older), then among the customers of earlier orders of the batch, as if
+            # those were already created
+            customer_id = str(customer["id"]) if customer.get("id") else None
+            found = bound.get(customer_id, by_customer.get(customer_id)) if customer_id else None
+            if found is None and normalized:
                 found = partners._retail_find_customer(company, email=email) or by_email.get(normalized)
             if found is None and phone:
                 found = partners._retail_find_customer(company, phone=phone) or by_phone.get(phone)
@@ -798,9 +804,18 @@ class ShopifyOrderBinding(models.Model):
                     by_email.setdefault(normalized, found)
                 if values["phone"]:
                     by_phone.setdefault(values["phone"], found)
+            if customer_id:
+                by_customer.setdefault(customer_id, found)
             customers.append(found)
         created = partners.create(new_customers) if new_customers else partners
         customers = [created[found] if isinstance(found, int) else found for found in customers]
+        to_bind = {}
+        for order, partner in zip(orders, customers, strict=True):
+            customer_id = (order["customer"] or {}).get("id")
+            if customer_id and str(customer_id) not in bound:
+                to_bind.setdefault(str(customer_id), partner)
+        if to_bind:
+            customer_bindings._bind_contacts(backend, to_bind)
 
         contacts = []  # per order: [invoice, delivery], each a partner or the index of a new contact
         new_contacts, pending = [], {}

@@ -310,6 +310,19 @@ def rest_product(product):
     }
 
 
+def rest_customer(customer):
+    """A customer as customers/update delivers it."""
+    return {
+        "id": _int(customer["id"]),
+        "admin_graphql_api_id": gid("Customer", customer["id"]),
+        "email": customer.get("email"),
+        "phone": customer.get("phone"),
+        "first_name": customer.get("first_name"),
+        "last_name": customer.get("last_name"),
+        "updated_at": customer.get("updated_at"),
+    }
+
+
 def rest_app_uninstalled(shop):
     return {
         "id": _int(shop["id"]),

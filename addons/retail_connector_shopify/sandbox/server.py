@@ -699,6 +699,27 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         self.save()
         return body
 
+    def update_customer(self, customer_id, emit=True, **changes):
+        """Edit a customer in Shopify's admin (``email``, ``phone``, ``first_name``,
+        ``last_name``): every order of theirs shows it; emits customers/update. The body."""
+        with self.lock:
+            customers = [
+                order["customer"]
+                for order in self.state["orders"]
+                if order.get("customer") and order["customer"]["id"] == legacy(customer_id)
+            ]
+            if not customers:
+                raise KeyError(f"No sandbox customer {customer_id}")
+            when = now_iso(customers[0].get("updated_at"))
+            for customer in customers:
+                customer.update(changes, updated_at=when)
+            self.store.changed = True
+            body = rest.rest_customer(customers[0])
+        if emit:
+            self._emit_now([("customers/update", body)])
+        self.save()
+        return body
+
     def uninstall_app(self):
         with self.lock:
             body = rest.rest_app_uninstalled(self.state["shop"])

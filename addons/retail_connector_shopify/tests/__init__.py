@@ -3,6 +3,7 @@ from . import test_app_token
 from . import test_backend_connection
 from . import test_backfill
 from . import test_cancellation
+from . import test_customer_sync
 from . import test_fulfillment
 from . import test_fulfillment_import
 from . import test_lib_bulk

@@ -114,12 +114,13 @@ class TestOrderRules(OrderImportMixin, ShopifyCase):
         self.assertEqual(self.importer()._import_order(self.backend, order).odoo_id.partner_id, by_email)
         order = self.clean_order(new_id="777007")
         order["email"] = None
-        order["customer"] = dict(order["customer"] or {}, email=None, phone="+1 502-555-0199")
+        # another Shopify customer (the same one would be found by its Shopify id)
+        order["customer"] = dict(order["customer"] or {}, id="9777007", email=None, phone="+1 502-555-0199")
         by_phone = self.env["res.partner"].create({"name": "Phone", "phone": "+1 502-555-0199"})
         self.assertEqual(self.importer()._import_order(self.backend, order).odoo_id.partner_id, by_phone)
         order = self.clean_order(new_id="777008")
         order["email"] = "new.person@example.com"
-        order["customer"] = dict(order["customer"] or {}, email="new.person@example.com", phone=None)
+        order["customer"] = dict(order["customer"] or {}, id="9777008", email="new.person@example.com", phone=None)
         partner = self.importer()._import_order(self.backend, order).odoo_id.partner_id
         self.assertNotIn(partner, by_email | by_phone)
         self.assertEqual(partner.email, "new.person@example.com")
@@ -132,7 +133,7 @@ class TestOrderRules(OrderImportMixin, ShopifyCase):
         self.assertEqual(self.importer()._import_order(self.backend, order).odoo_id.partner_id, known)
         order = self.clean_order(new_id="777010")
         order["email"] = "Old.Customer@Example.com"
-        order["customer"] = dict(order["customer"] or {}, email="Old.Customer@Example.com")
+        order["customer"] = dict(order["customer"] or {}, id="9777010", email="Old.Customer@Example.com")
         # an archived customer is found too: never created twice
         self.assertEqual(self.importer()._import_order(self.backend, order).odoo_id.partner_id, archived)
 
