@@ -1,4 +1,5 @@
 from . import retail_backend
+from . import shopify_app_token
 from . import shopify_location_map
 from . import shopify_tax_map
 from . import shopify_gateway_map

@@ -28,11 +28,9 @@ from ..lib.backfill import (
 )
 from ..lib.client import ShopifyClient
 from ..lib.versions import DEFAULT_VERSION, SUPPORTED_VERSIONS
+from .shopify_app_token import credentials_key
 
 _logger = logging.getLogger(__name__)
-
-#: fields that change which app a token is obtained for
-APP_CREDENTIAL_FIELDS = ("shopify_client_id", "shopify_client_secret", "shopify_shop_domain", "shopify_api_base_url")
 
 SHOPIFY_WEBHOOK_SPEC = WebhookSpec(
     signature_headers=("X-Shopify-Hmac-Sha256",),
@@ -111,8 +109,7 @@ class RetailBackend(models.Model):
     )
     shopify_token_expires_at = fields.Datetime(
         string="Token Expires",
-        readonly=True,
-        copy=False,
+        compute="_compute_shopify_token_expires_at",
         groups=MANAGER_GROUP,
         help="When the access token obtained with the client credentials expires (it is renewed before).",
     )
@@ -218,17 +215,13 @@ class RetailBackend(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if any(name in vals for name in APP_CREDENTIAL_FIELDS):
-            # another app or shop: its token is not this one's
-            for backend in self.sudo().filtered("shopify_client_id"):
-                if any(vals[name] != backend[name] for name in APP_CREDENTIAL_FIELDS if name in vals):
-                    backend._shopify_forget_token()
-            if vals.get("shopify_client_secret"):
-                old_secrets = set(self.sudo().mapped("shopify_client_secret"))
-                if "webhook_secret" not in vals and all(
-                    not backend.webhook_secret or backend.webhook_secret in old_secrets for backend in self.sudo()
-                ):
-                    vals["webhook_secret"] = vals["shopify_client_secret"]
+        # (another app or shop gets a token of its own: see _shopify_credentials_key)
+        if vals.get("shopify_client_secret"):
+            old_secrets = set(self.sudo().mapped("shopify_client_secret"))
+            if "webhook_secret" not in vals and all(
+                not backend.webhook_secret or backend.webhook_secret in old_secrets for backend in self.sudo()
+            ):
+                vals["webhook_secret"] = vals["shopify_client_secret"]
         return super().write(vals)
 
     def _shopify_client(self):
@@ -255,52 +248,56 @@ class RetailBackend(models.Model):
     # ------------------------------------------------------------------
     # Access tokens of Dev Dashboard apps (client credentials)
     # ------------------------------------------------------------------
+    def _shopify_credentials_key(self):
+        return credentials_key(
+            self.shopify_shop_domain, self.shopify_api_base_url, self.shopify_client_id, self.shopify_client_secret
+        )
+
+    @api.depends("shopify_client_id", "shopify_client_secret", "shopify_shop_domain", "shopify_api_base_url")
+    def _compute_shopify_token_expires_at(self):
+        tokens = self.env["shopify.app.token"].sudo()
+        for backend in self:
+            __, expires_at, key = tokens._read_row(self.env.cr, backend.id) if backend.id else (None, None, None)
+            current = backend.sudo().shopify_client_id and key == backend.sudo()._shopify_credentials_key()
+            backend.shopify_token_expires_at = expires_at if current else False
+
     def _shopify_access_token(self):
         """The Admin API token: the stored one of an app made in the shop admin, or,
-        for a Dev Dashboard app, one obtained with its client credentials, renewed a
-        few minutes before it expires."""
+        for a Dev Dashboard app, one obtained with its client credentials for this shop
+        and app, renewed a few minutes before it expires."""
         self.ensure_one()
         backend = self.sudo()
         if not backend.shopify_client_id:
             return backend.shopify_access_token
-        if backend.shopify_access_token and auth.token_is_fresh(
-            backend.shopify_token_expires_at, fields.Datetime.now()
-        ):
-            return backend.shopify_access_token
+        token, expires_at, key = self.env["shopify.app.token"].sudo()._read_row(self.env.cr, self.id)
+        fresh = auth.token_is_fresh(expires_at, fields.Datetime.now())
+        if token and fresh and key == backend._shopify_credentials_key():
+            return token
         return backend._shopify_renew_token()
 
     def _shopify_renew_token(self):
         """Obtain a token and store it in a transaction of its own, so that every job
         uses it at once and a job rolled back does not lose it; one worker at a time
-        renews (the others then read its token). When that transaction cannot see or
-        write the backend (created or edited by this transaction, or locked by it),
-        the token is stored in this transaction only."""
+        renews (the others then read its token). When that transaction cannot take the
+        lock in time, the token is stored with this transaction."""
         self.ensure_one()
+        tokens = self.env["shopify.app.token"].sudo()
+        key = self._shopify_credentials_key()
         try:
             with self.env.registry.cursor() as cr:
                 cr.execute("SET LOCAL lock_timeout = '5s'")
                 cr.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_lock_key(self._name, self.id, "token"),))
-                cr.execute(
-                    "SELECT shopify_client_id, shopify_client_secret, shopify_shop_domain, shopify_api_base_url,"
-                    " shopify_access_token, shopify_token_expires_at FROM retail_backend WHERE id = %s",
-                    (self.id,),
-                )
-                row = cr.fetchone()
-                if row and tuple(row[:4]) == tuple(self[name] or None for name in APP_CREDENTIAL_FIELDS):
-                    token, expires_at = row[4], row[5]
-                    if not (token and auth.token_is_fresh(expires_at, fields.Datetime.now())):
+                cr.execute("SELECT 1 FROM retail_backend WHERE id = %s", (self.id,))
+                if cr.rowcount:  # else created by this transaction, not committed yet
+                    token, expires_at, stored_key = tokens._read_row(cr, self.id)
+                    if not (token and stored_key == key and auth.token_is_fresh(expires_at, fields.Datetime.now())):
                         token, expires_at = self._shopify_request_token()
-                        cr.execute(
-                            "UPDATE retail_backend SET shopify_access_token = %s, shopify_token_expires_at = %s,"
-                            " write_date = now() at time zone 'UTC' WHERE id = %s",
-                            (token, expires_at, self.id),
-                        )
-                    self._shopify_cache_token(token, expires_at)
+                        tokens._store_row(cr, self.id, token, expires_at, key)
                     return token
         except psycopg2.errors.LockNotAvailable:
-            _logger.info("Backend %s is locked by this transaction: its token is stored with it.", self.id)
+            _logger.info("Another worker holds the token lock of backend %s: renewing in this transaction.", self.id)
         token, expires_at = self._shopify_request_token()
-        self.write({"shopify_access_token": token, "shopify_token_expires_at": expires_at})
+        tokens._store_row(self.env.cr, self.id, token, expires_at, key)
         return token
 
     def _shopify_request_token(self):
@@ -312,14 +309,6 @@ class RetailBackend(models.Model):
         )
         expires_at = fields.Datetime.now() + timedelta(seconds=result["expires_in"]) if result["expires_in"] else False
         return result["access_token"], expires_at
-
-    def _shopify_cache_token(self, token, expires_at):
-        """This transaction sees the token stored by the other one (not re-read from the database)."""
-        self._update_cache({"shopify_access_token": token, "shopify_token_expires_at": expires_at or False})
-
-    def _shopify_forget_token(self):
-        self.ensure_one()
-        return super().write({"shopify_access_token": False, "shopify_token_expires_at": False})
 
     def _webhook_spec(self):
         if self.channel != "shopify":

@@ -23,12 +23,23 @@ class TestAppToken(ShopifyCase):
             {"shopify_client_id": CLIENT_ID, "shopify_client_secret": CLIENT_SECRET, "shopify_access_token": False}
         )
 
+    def _stored(self):
+        """The token stored for the backend (its own row: renewals never write the backend's)."""
+        return self.env["shopify.app.token"].sudo()._read_row(self.env.cr, self.backend.id)[0]
+
+    def _set_expiry(self, moment):
+        self.env.cr.execute(
+            "UPDATE shopify_app_token SET expires_at = %s WHERE backend_id = %s", (moment, self.backend.id)
+        )
+        self.backend.invalidate_recordset(["shopify_token_expires_at"])
+
     def test_token_obtained_once_then_renewed_before_it_expires(self):
         before = fields.Datetime.now()
         self.backend.action_test_connection()
         self.assertEqual(self.backend.shopify_shop_name, self.store["shop"]["name"])
-        first = self.backend.shopify_access_token
+        first = self._stored()
         self.assertTrue(first.startswith("shpat_"))
+        self.assertFalse(self.backend.shopify_access_token, "the backend's own field is for admin-made apps")
         self.assertEqual(list(self.sandbox.issued_tokens), [first])
         lifetime = self.backend.shopify_token_expires_at - before
         self.assertAlmostEqual(lifetime.total_seconds(), self.sandbox.token_lifetime, delta=5)
@@ -39,16 +50,17 @@ class TestAppToken(ShopifyCase):
         self.assertEqual(len(self.sandbox.issued_tokens), 1)
 
         # a few minutes before it expires, the next client gets a new one
-        self.backend.sudo().shopify_token_expires_at = fields.Datetime.now() + timedelta(minutes=3)
+        self._set_expiry(fields.Datetime.now() + timedelta(minutes=3))
         self.backend._shopify_client().execute("shop")
         self.assertEqual(len(self.sandbox.issued_tokens), 2)
-        second = self.backend.shopify_access_token
+        second = self._stored()
         self.assertNotEqual(second, first)
+        self.backend.invalidate_recordset(["shopify_token_expires_at"])
         self.assertGreater(self.backend.shopify_token_expires_at, fields.Datetime.now() + timedelta(hours=23))
 
         # a day later Shopify refuses it; stored as expired, it is renewed
         self.sandbox.expire_tokens()
-        self.backend.sudo().shopify_token_expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self._set_expiry(fields.Datetime.now() - timedelta(minutes=1))
         self.assertEqual(self.backend._shopify_client().execute("shop")["shop"]["name"], self.store["shop"]["name"])
         self.assertEqual(len(self.sandbox.issued_tokens), 3)
 
@@ -60,15 +72,19 @@ class TestAppToken(ShopifyCase):
         self.assertIn("refused the app credentials", message)
         self.assertIn(CLIENT_ID, message)
         self.assertNotIn("shpss_wrong_secret", message)
-        self.assertFalse(self.backend.shopify_access_token)
+        self.assertFalse(self._stored())
         self.assertFalse(self.sandbox.issued_tokens)
 
     def test_another_app_forgets_the_token_and_its_secret_signs_webhooks(self):
         self.backend._shopify_client()
-        self.assertTrue(self.backend.shopify_access_token)
+        self.assertTrue(self.backend.shopify_token_expires_at)
+        self.sandbox.app_credentials = ("another-app", CLIENT_SECRET)
         self.backend.shopify_client_id = "another-app"
-        self.assertFalse(self.backend.shopify_access_token, "a token of the old app is never sent for the new one")
-        self.assertFalse(self.backend.shopify_token_expires_at)
+        self.assertFalse(self.backend.shopify_token_expires_at, "the old app's token is not this app's")
+        self.backend._shopify_client().execute("shop")
+        self.assertEqual(len(self.sandbox.issued_tokens), 2, "a token of the old app is never sent for the new one")
+        self.backend.invalidate_recordset(["shopify_token_expires_at"])
+        self.assertTrue(self.backend.shopify_token_expires_at)
 
         backend = self.env["retail.backend"].create(
             {
