@@ -18,7 +18,7 @@ from odoo.addons.retail_connector_base.lib.transport import DEFAULT_TIMEOUT
 from .normalize import gid_type
 
 #: gid type of a child row -> connection field of its parent
-TYPE_TO_FIELD = {"LineItem": "lineItems", "ShippingLine": "shippingLines"}
+TYPE_TO_FIELD = {"LineItem": "lineItems", "ShippingLine": "shippingLines", "FulfillmentOrder": "fulfillmentOrders"}
 
 
 def start(client, query_text):

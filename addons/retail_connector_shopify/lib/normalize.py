@@ -442,6 +442,14 @@ def order_from_graphql(node):
             for item in _nodes(node.get("fulfillments"))
             if isinstance(item, dict)
         },
+        # where Shopify routed the order (its fulfilment orders' locations, first first)
+        "assigned_location_ids": [
+            location_id
+            for item in _nodes(node.get("fulfillmentOrders"))
+            if isinstance(item, dict)
+            for location_id in [legacy_id((((item.get("assignedLocation") or {}).get("location")) or {}).get("id"))]
+            if location_id
+        ],
     }
 
 
@@ -554,6 +562,7 @@ def order_from_rest(body):
             for item in body.get("fulfillments") or []
             if isinstance(item, dict) and item.get("id")
         },
+        "assigned_location_ids": [],  # not in REST bodies: the webhook re-reads the order
     }
 
 

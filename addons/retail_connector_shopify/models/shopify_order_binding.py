@@ -611,8 +611,9 @@ class ShopifyOrderBinding(models.Model):
             "shopify_presentment_currency": order["presentment_currency"],
             "shopify_presentment_total": float(order["total_presentment"] or 0.0),
         }
-        if backend.shopify_warehouse_id:
-            values["warehouse_id"] = backend.shopify_warehouse_id.id
+        warehouse = self._routed_warehouse(backend, order) or backend.shopify_warehouse_id
+        if warehouse:
+            values["warehouse_id"] = warehouse.id
         if backend.shopify_team_id:
             values["team_id"] = backend.shopify_team_id.id
         carrier = self._carrier(backend, order)
@@ -627,6 +628,18 @@ class ShopifyOrderBinding(models.Model):
         if notes:
             values["note"] = "\n".join(notes)
         return values
+
+    @api.model
+    def _routed_warehouse(self, backend, order):
+        """The warehouse of the Odoo location mapped to the Shopify location the order
+        was routed to (a shop with a warehouse per region, say); empty when unmapped or
+        in no warehouse (the backend's warehouse then delivers)."""
+        maps = {mapping.shopify_location_id: mapping.location_id for mapping in backend.shopify_location_map_ids}
+        for location_id in order.get("assigned_location_ids") or []:
+            location = maps.get(str(location_id))
+            if location and location.warehouse_id:
+                return location.warehouse_id
+        return self.env["stock.warehouse"]
 
     @api.model
     def _refund_effects(self, backend, binding, new_refunds, included):

@@ -314,3 +314,19 @@ class TestFulfillmentImport(ShopifyCase):
             levels = self.sandbox.state["inventory"][stock_bindings.inventory_item_id]
             self.assertEqual(levels[store_map.shopify_location_id]["available"], 2)
             self.assertEqual(levels[self.main_map.shopify_location_id]["available"], STOCK)
+
+    def test_order_routed_to_another_warehouse_s_location_is_delivered_from_it(self):
+        second = self.env["stock.warehouse"].create({"name": "East Coast", "code": "EAST"})
+        east_map = self.backend.shopify_location_map_ids.sorted("sequence")[1]
+        east_map.location_id = second.lot_stock_id
+        self.env["stock.quant"]._update_available_quantity(self.products[0], second.lot_stock_id, 5.0)
+        created = self.sandbox.create_order(lines=[(self.skus[0], 2)], location_id=east_map.shopify_location_id)
+        sale = self._import(created["id"]).odoo_id
+        self.assertEqual(sale.warehouse_id, second, "Shopify's routing decides the warehouse")
+        [delivery] = self._deliveries(sale)
+        self.assertEqual(delivery.picking_type_id.warehouse_id, second)
+        self.assertEqual(delivery.location_id, second.lot_stock_id)
+        self.assertEqual(delivery.state, "assigned", "reserved in the east's stock")
+        # an order routed to the main location keeps the backend's warehouse
+        main = self.sandbox.create_order(lines=[(self.skus[0], 1)])
+        self.assertEqual(self._import(main["id"]).odoo_id.warehouse_id, self.warehouse)

@@ -50,7 +50,10 @@ class TestRebuild(ClientCase):
         self.assertEqual((empty["lines"], empty["shipping_lines"]), ([], []))
 
     def test_type_to_field_mapping(self):
-        self.assertEqual(bulk.TYPE_TO_FIELD, {"LineItem": "lineItems", "ShippingLine": "shippingLines"})
+        self.assertEqual(
+            bulk.TYPE_TO_FIELD,
+            {"LineItem": "lineItems", "ShippingLine": "shippingLines", "FulfillmentOrder": "fulfillmentOrders"},
+        )
 
     def test_rebuild_rejects_bad_rows(self):
         parent = {"id": "gid://shopify/Order/1"}

@@ -46,9 +46,10 @@ class TestCostRules(unittest.TestCase):
 
     def test_orders_document_by_hand(self):
         # one order: itself 1, risk/customer/2 addresses 4, 2 MoneyBag x 3, 4 shop-money sets x 2,
-        # lineItems 2 + 10 x 10, shippingLines 2 + 3 x 9, transactions 10 x 5, refunds 10 x 1, fulfillments 10 x 1
-        order = 1 + 4 + 6 + 8 + (2 + 10 * 10) + (2 + 3 * 9) + 10 * 5 + 10 + 10
-        self.assertEqual(order, 220)
+        # lineItems 2 + 10 x 10, shippingLines 2 + 3 x 9, transactions 10 x 5, refunds 10 x 1, fulfillments 10 x 1,
+        # fulfillmentOrders 2 + 2 x (itself, assignedLocation, location)
+        order = 1 + 4 + 6 + 8 + (2 + 10 * 10) + (2 + 3 * 9) + 10 * 5 + 10 + 10 + (2 + 2 * 3)
+        self.assertEqual(order, 228)
         text = documents.load("orders")
         for first in (1, 2, 3):
             self.assertEqual(cost.requested_cost(text, {"first": first}), 2 + first * order)
