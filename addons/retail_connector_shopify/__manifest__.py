@@ -26,6 +26,7 @@
         "views/shopify_mapping_views.xml",
         "views/shopify_binding_views.xml",
         "views/sale_order_views.xml",
+        "views/product_template_views.xml",
         "wizards/shopify_backfill_wizard_views.xml",
         "views/shopify_menus.xml",
     ],

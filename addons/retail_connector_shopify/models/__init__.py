@@ -1,3 +1,4 @@
+from . import product_template
 from . import retail_backend
 from . import shopify_app_token
 from . import shopify_location_map

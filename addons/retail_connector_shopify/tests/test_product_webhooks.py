@@ -101,3 +101,21 @@ class TestProductWebhooks(StockCase):
         event = self.deliver_webhook("products/update", {"title": "no id"})
         self.assertEqual(event.state, "failed")
         self.assertTrue(event.exception_id)
+
+    def test_product_form_lists_its_shopify_variants_for_connector_users(self):
+        sizes = [{"sku": "GLOVE-S", "price": "15.00", "title": "S"}, {"sku": "GLOVE-L", "price": "15.00"}]
+        product = self.sandbox.add_product("Gloves", sizes, emit=False)
+        self.deliver("products/create", rest.rest_product(product))
+        bindings = self.bindings_of(product)
+        template = bindings.odoo_id.product_tmpl_id
+        self.assertEqual(len(template), 2, "one template per Shopify variant, as imported")
+        first = template[0]
+        self.assertEqual(first.shopify_binding_ids, bindings.filtered(lambda b: b.odoo_id.product_tmpl_id == first))
+        body = self.sandbox.update_product(product["id"], remove_skus=["GLOVE-L"], emit=False)
+        self.deliver("products/update", body)
+        large = bindings.filtered(lambda b: b.sku == "GLOVE-L")
+        template_large = large.odoo_id.product_tmpl_id
+        template_large.invalidate_recordset(["shopify_binding_ids"])
+        self.assertEqual(template_large.shopify_binding_ids, large, "a deleted variant is still listed, not bound")
+        views = self.env["product.template"].with_user(self.manager).get_views([(False, "form")])
+        self.assertIn('name="shopify_binding_ids"', views["views"]["form"]["arch"])
