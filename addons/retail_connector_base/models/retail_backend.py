@@ -333,6 +333,12 @@ class RetailBackend(models.Model):
         """Apply one inbox event (``retail.webhook.event``) to Odoo."""
         raise UserError(_("The channel %s cannot process webhook events.", self.channel))
 
+    def _webhook_topics_processed_when_paused(self):
+        """Topics processed even while the backend is not active: legal requests
+        (a customer's data or its erasure) do not wait for Resume. Their
+        processing must only work in Odoo, never call the channel."""
+        return frozenset()
+
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------

@@ -100,7 +100,9 @@ class RetailWebhookEvent(models.Model):
             if settings
             else (backend.state, backend.company_id.id or None, backend.channel)
         )
-        queue = not invalid_reason and state == "active"
+        queue = not invalid_reason and (
+            state == "active" or topic in backend.sudo()._webhook_topics_processed_when_paused()
+        )
         # The hot path of every delivery (Shopify gives up after 5 s): one INSERT
         # that the unique key makes idempotent, rather than a search, a savepoint
         # and an ORM create. Stored related fields are written from the backend.
@@ -213,12 +215,16 @@ class RetailWebhookEvent(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         events = self.sudo().browse(ids[:INBOX_BATCH])
         if backend.state != "active":
-            events.write({"state": "received"})  # Resume queues them
-            return _(
-                "Backend %(backend)s is not active: %(count)s events wait for Resume.",
-                backend=backend.name,
-                count=len(events),
-            )
+            urgent = backend._webhook_topics_processed_when_paused()
+            waiting = events.filtered(lambda event: event.topic not in urgent)
+            waiting.write({"state": "received"})  # Resume queues them
+            events -= waiting
+            if not events:
+                return _(
+                    "Backend %(backend)s is not active: %(count)s events wait for Resume.",
+                    backend=backend.name,
+                    count=len(waiting),
+                )
         for event in events.with_context(retail_job_backend_id=backend.id):
             job = event._delay_processing(backend.company_id, event.topic, event.delivery_id)
             event.job_uuid = job.uuid
@@ -288,7 +294,7 @@ class RetailWebhookEvent(models.Model):
         """queue_job entry point: apply the event through its channel."""
         self.ensure_one()
         backend = self.backend_id
-        if backend.state != "active":
+        if backend.state != "active" and self.topic not in backend._webhook_topics_processed_when_paused():
             self.write({"state": "received"})
             return _("Backend %s is not active: the event waits for Resume.", backend.name)
         log = self.env["retail.sync.log"]
@@ -330,8 +336,20 @@ class RetailWebhookEvent(models.Model):
         _logger.info("Removed %s processed webhook events older than %s days", count, days)
         return count
 
+    def _redact(self):
+        """Erase the payloads (personal data) of these events; what was done with them stays."""
+        if self:
+            self.sudo().write({"payload": {"redacted": True}})
+        return len(self)
+
     def action_replay(self):
-        inactive = self.filtered(lambda e: e.backend_id.state != "active")
+        redacted = self.filtered(lambda e: e.sudo().payload == {"redacted": True})
+        if redacted:
+            raise UserError(_("Webhook %s was erased on a privacy request: it cannot be replayed.", redacted[0].topic))
+        inactive = self.filtered(
+            lambda e: e.backend_id.state != "active"
+            and e.topic not in e.backend_id._webhook_topics_processed_when_paused()
+        )
         if inactive:
             raise UserError(_("Resume backend %s before replaying its events.", inactive[0].backend_id.name))
         self._enqueue_processing()

@@ -624,6 +624,32 @@ def customer_from_rest(body):
     }
 
 
+def privacy_request_from_rest(body):
+    """Canonical privacy request of a customers/data_request, customers/redact or
+    shop/redact body: ``{"shop_domain", "customer": {"id", "email", "phone"} or None,
+    "order_ids": [...], "data_request_id"}``. Shopify sends them to every app that
+    can read customers or orders; a customer may have no Shopify id left."""
+    _require_dict(body, "privacy request")
+    customer = body.get("customer")
+    if customer is not None:
+        _require_dict(customer, "privacy request customer")
+        customer = {
+            "id": legacy_id(customer.get("id")),
+            "email": (customer.get("email") or "").strip() or None,
+            "phone": (customer.get("phone") or "").strip() or None,
+        }
+    order_ids = body.get("orders_to_redact", body.get("orders_requested")) or []
+    if not isinstance(order_ids, list):
+        raise PermanentError("Shopify privacy request: the orders are not a list")
+    data_request = body.get("data_request") or {}
+    return {
+        "shop_domain": (body.get("shop_domain") or "").strip().lower() or None,
+        "customer": customer,
+        "order_ids": [legacy_id(order_id) for order_id in order_ids],
+        "data_request_id": legacy_id(data_request.get("id")) if isinstance(data_request, dict) else None,
+    }
+
+
 # ---------------------------------------------------------------- refunds
 
 

@@ -6,6 +6,7 @@ import psycopg2
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_connector_base.lib.digest import advisory_lock_key
@@ -68,6 +69,9 @@ REQUIRED_SCOPES = (
     "read_returns",
     "write_returns",
 )
+#: Shopify's mandatory compliance topics: set in the app's configuration (not
+#: subscribable through the API), processed even while the backend is paused
+PRIVACY_TOPICS = ("customers/data_request", "customers/redact", "shop/redact")
 FINANCIAL_STATUSES = ("pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided")
 DEFAULT_IMPORT_STATUSES = "pending,authorized,partially_paid,paid,partially_refunded,refunded"
 ORDER_TOPICS = ("orders/create", "orders/updated", "orders/cancelled")
@@ -542,7 +546,64 @@ class RetailBackend(models.Model):
             return self.env["shopify.stock.level"]._apply_inventory_webhook(self, event)
         if topic == "app/uninstalled":
             return self._shopify_app_uninstalled(event)
+        if topic == "customers/data_request":
+            return self.env["shopify.customer.binding"]._customer_data_request_webhook(self, event)
+        if topic == "customers/redact":
+            return self.env["shopify.customer.binding"]._customer_redact_webhook(self, event)
+        if topic == "shop/redact":
+            return self._shopify_shop_redact(event)
         raise PermanentError(f"Shopify webhook topic {topic!r} is not handled by the connector")
+
+    def _webhook_topics_processed_when_paused(self):
+        topics = super()._webhook_topics_processed_when_paused()
+        return topics | frozenset(PRIVACY_TOPICS) if self.channel == "shopify" else topics
+
+    def _shopify_events_about(self, customer_id, order_ids):
+        """This backend's webhook events that carry the customer's data: their
+        customer record, their orders and what hangs off them (refunds, fulfilments, returns)."""
+        order_ids = [order_id for order_id in order_ids if order_id]
+        self.env["retail.webhook.event"].flush_model(["payload"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM retail_webhook_event
+                    WHERE backend_id = %(backend)s
+                      AND jsonb_typeof(payload) = 'object'
+                      AND ((payload -> 'customer' ->> 'id') = %(customer)s
+                           OR (topic LIKE 'customers/%%' AND payload ->> 'id' = %(customer)s)
+                           OR (topic LIKE 'orders/%%' AND payload ->> 'id' = ANY(%(orders)s))
+                           OR payload ->> 'order_id' = ANY(%(orders)s))""",
+                backend=self.id,
+                customer=customer_id or "",
+                orders=order_ids,
+            )
+        )
+        return self.env["retail.webhook.event"].sudo().browse(row[0] for row in self.env.cr.fetchall())
+
+    def _shopify_shop_redact(self, event):
+        """shop/redact, 48 hours after the app was uninstalled: erase what the connector
+        keeps of the shop (webhook payloads, access tokens) and pause the backend. The
+        orders, invoices and contacts are the retailer's books and stay."""
+        request = self.env["shopify.customer.binding"]._privacy_request(self, event)
+        events = self.env["retail.webhook.event"].sudo().search([("backend_id", "=", self.id)])
+        erased = events._redact()
+        self.env["shopify.app.token"].sudo().search([("backend_id", "=", self.id)]).unlink()
+        self.sudo().write({"shopify_access_token": False})
+        if self.state == "active":
+            self.action_pause()
+        self.env["retail.exception"]._report(
+            "shopify_shop_redact",
+            key="shopify_shop_redact",
+            backend=self,
+            origin=event,
+            message=_(
+                "Shopify asked to erase the data of %(shop)s (the app was uninstalled 48 hours ago): "
+                "%(count)s webhook payloads and the access token were erased; orders, invoices and "
+                "contacts stay in Odoo.",
+                shop=request["shop_domain"] or self.shopify_shop_domain or "-",
+                count=erased,
+            ),
+        )
+        return f"{erased} webhook payloads erased"
 
     def _shopify_app_uninstalled(self, event):
         """The shop removed the app: the token is dead, stop every job until someone reinstalls it."""

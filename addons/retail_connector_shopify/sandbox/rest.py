@@ -323,6 +323,18 @@ def rest_customer(customer):
     }
 
 
+def rest_privacy_request(shop, topic, customer=None, order_ids=(), request_id=None):
+    """A compliance webhook body (customers/data_request, customers/redact, shop/redact)."""
+    body = {"shop_id": _int(shop["id"]), "shop_domain": shop["domain"]}
+    if customer is not None:
+        body["customer"] = {"id": _int(customer["id"]), "email": customer.get("email"), "phone": customer.get("phone")}
+        key = "orders_requested" if topic == "customers/data_request" else "orders_to_redact"
+        body[key] = [_int(order_id) for order_id in order_ids]
+    if topic == "customers/data_request":
+        body["data_request"] = {"id": request_id}
+    return body
+
+
 def rest_app_uninstalled(shop):
     return {
         "id": _int(shop["id"]),

@@ -720,6 +720,29 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         self.save()
         return body
 
+    def privacy_request(self, topic, customer_id=None, emit=True):
+        """A compliance webhook as Shopify sends it about a customer (customers/data_request,
+        customers/redact: with their orders) or the shop (shop/redact). The body."""
+        with self.lock:
+            customer, order_ids = None, []
+            if customer_id is not None:
+                orders = [
+                    order
+                    for order in self.state["orders"]
+                    if order.get("customer") and order["customer"]["id"] == legacy(customer_id)
+                ]
+                if not orders:
+                    raise KeyError(f"No sandbox customer {customer_id}")
+                customer, order_ids = orders[-1]["customer"], [order["id"] for order in orders]
+            self.state.setdefault("privacy_requests", 0)
+            self.state["privacy_requests"] += 1
+            body = rest.rest_privacy_request(
+                self.state["shop"], topic, customer, order_ids, request_id=self.state["privacy_requests"]
+            )
+        if emit:
+            self._emit_now([(topic, body)])
+        return body
+
     def uninstall_app(self):
         with self.lock:
             body = rest.rest_app_uninstalled(self.state["shop"])

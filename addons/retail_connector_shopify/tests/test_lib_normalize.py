@@ -587,3 +587,36 @@ class TestInputUntouched(unittest.TestCase):
         normalize.order_from_graphql(node)
         normalize.order_from_rest(body)
         self.assertEqual((node, body), before)
+
+
+class TestPrivacyRequests(unittest.TestCase):
+    def test_compliance_bodies_as_shopify_documents_them(self):
+        data_request = normalize.privacy_request_from_rest(
+            {
+                "shop_id": 954889,
+                "shop_domain": "Shop.myshopify.com",
+                "orders_requested": [299938, 280263],
+                "customer": {"id": 191167, "email": " john@example.com ", "phone": "555-625-1199"},
+                "data_request": {"id": 9999},
+            }
+        )
+        self.assertEqual(
+            data_request,
+            {
+                "shop_domain": "shop.myshopify.com",
+                "customer": {"id": "191167", "email": "john@example.com", "phone": "555-625-1199"},
+                "order_ids": ["299938", "280263"],
+                "data_request_id": "9999",
+            },
+        )
+        redact = normalize.privacy_request_from_rest(
+            {"shop_domain": "shop.myshopify.com", "customer": {"id": 1, "email": ""}, "orders_to_redact": [5]}
+        )
+        self.assertEqual((redact["customer"]["email"], redact["order_ids"]), (None, ["5"]))
+        shop = normalize.privacy_request_from_rest({"shop_id": 1, "shop_domain": "shop.myshopify.com"})
+        self.assertEqual((shop["customer"], shop["order_ids"], shop["data_request_id"]), (None, [], None))
+
+    def test_malformed_requests_are_permanent_errors(self):
+        for bad in ([], {"customer": "john"}, {"orders_to_redact": "1,2"}):
+            with self.assertRaises(PermanentError):
+                normalize.privacy_request_from_rest(bad)

@@ -13,3 +13,4 @@ from . import account_move
 from . import sale_order
 from . import shopify_return
 from . import retail_backend
+from . import shopify_customer_binding

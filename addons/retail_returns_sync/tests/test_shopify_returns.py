@@ -506,6 +506,29 @@ class TestShopifyReturns(ShopifyCase):
         self.assertEqual(record["tracking_number"], "EXCH-1")
         self.assertEqual(record["lines"], [{"line_item_id": exchange["line"]["id"], "quantity": 1}])
 
+    def test_customer_erased_after_an_exchange_is_anonymised(self):
+        order, sale, line_ids = self._fulfilled_order((1, 1))
+        dear, cheap = self._dear_and_cheap(sale, line_ids)
+        __, rma = self._requested_return(order, [(line_ids[cheap], 1)], exchange=[(dear, 1)])
+        self._open_and_inspect(rma)
+        with trap_jobs() as trap:
+            rma.action_exchange()
+            trap.perform_enqueued_jobs()
+        partner = sale.partner_id
+        self.assertEqual(rma.replacement_order_id.partner_id, partner)
+        self.assertTrue(rma.account_move_ids)
+        body = self.sandbox.privacy_request("customers/redact", order["customer"]["id"], emit=False)
+        event = self.deliver_webhook("customers/redact", body)
+        self.assertEqual(event.state, "done", event.error_message)
+        # the exchange order and its invoice are the shop's: nothing stops the erasure
+        self.assertTrue(partner.name.startswith("Anonymised customer"))
+        self.assertFalse(partner.email)
+        self.assertFalse(
+            self.env["retail.exception"].search_count(
+                [("backend_id", "=", self.backend.id), ("type_code", "=", "shopify_customer_redact")]
+            )
+        )
+
     def test_another_replacement_chosen_in_odoo_is_not_shopify_s_exchange(self):
         order, _sale, line_ids = self._fulfilled_order((1, 1))
         first, second = (self.products_by_sku[sku] for sku in self.skus)
