@@ -2,7 +2,7 @@
 {
     "name": "Retail Returns Sync",
     "summary": "Returns (RMA) with inspection, disposition, refunds and exchanges, synced with channels",
-    "version": "19.0.0.4.0",
+    "version": "19.0.0.4.1",
     "category": "Inventory/Connector",
     "author": "Retail Connector Suite contributors",
     "website": "https://github.com/retail-connector-suite/retail-connector-suite",
