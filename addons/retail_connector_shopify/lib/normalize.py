@@ -443,14 +443,26 @@ def order_from_graphql(node):
             if isinstance(item, dict)
         },
         # where Shopify routed the order (its fulfilment orders' locations, first first)
-        "assigned_location_ids": [
-            location_id
-            for item in _nodes(node.get("fulfillmentOrders"))
-            if isinstance(item, dict)
-            for location_id in [legacy_id((((item.get("assignedLocation") or {}).get("location")) or {}).get("id"))]
-            if location_id
-        ],
+        "assigned_location_ids": _assigned_locations(node),
+        # where what is left to ship is now (a merchant may move it to another location)
+        "open_location_ids": _assigned_locations(node, OPEN_FULFILLMENT_ORDER_STATUSES),
     }
+
+
+#: fulfilment orders with something left to ship from their location
+OPEN_FULFILLMENT_ORDER_STATUSES = ("open", "in_progress", "scheduled", "on_hold")
+
+
+def _assigned_locations(node, statuses=None):
+    """Location ids of the order's fulfilment orders (of those ``statuses`` when given), once each."""
+    found = []
+    for item in _nodes(node.get("fulfillmentOrders")):
+        if not isinstance(item, dict) or (statuses and _lower(item.get("status")) not in statuses):
+            continue
+        location_id = legacy_id((((item.get("assignedLocation") or {}).get("location")) or {}).get("id"))
+        if location_id and location_id not in found:
+            found.append(location_id)
+    return found
 
 
 def _line_rest(body):
@@ -563,6 +575,7 @@ def order_from_rest(body):
             if isinstance(item, dict) and item.get("id")
         },
         "assigned_location_ids": [],  # not in REST bodies: the webhook re-reads the order
+        "open_location_ids": [],
     }
 
 
@@ -621,6 +634,20 @@ def customer_from_rest(body):
         "first_name": (body.get("first_name") or "").strip() or None,
         "last_name": (body.get("last_name") or "").strip() or None,
         "updated_at": _ts(body.get("updated_at"), f"customer {customer_id}"),
+    }
+
+
+def fulfillment_order_moved_from_rest(body):
+    """Canonical fulfillment_orders/moved body: ``{"order_id" (None: read it through the
+    API), "original_fulfillment_order_id", "moved_fulfillment_order_id", "destination_location_id"}``."""
+    _require_dict(body, "fulfilment order move")
+    moved = _require_dict(body.get("moved_fulfillment_order") or {}, "moved fulfilment order")
+    original = _require_dict(body.get("original_fulfillment_order") or {}, "original fulfilment order")
+    return {
+        "order_id": legacy_id(moved.get("order_id") or original.get("order_id")),
+        "original_fulfillment_order_id": legacy_id(original.get("id")),
+        "moved_fulfillment_order_id": _require_id(moved.get("id"), "moved fulfilment order"),
+        "destination_location_id": legacy_id(body.get("destination_location_id") or moved.get("assigned_location_id")),
     }
 
 

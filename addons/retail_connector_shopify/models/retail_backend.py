@@ -49,6 +49,7 @@ WEBHOOK_TOPICS = (
     "refunds/create",
     "fulfillments/create",
     "fulfillments/update",
+    "fulfillment_orders/moved",
     "customers/update",
     "inventory_levels/update",
     "products/create",
@@ -538,6 +539,8 @@ class RetailBackend(models.Model):
             return self.env["shopify.customer.binding"]._update_customer_webhook(self, event)
         if topic == "fulfillments/update":
             return self.env["shopify.fulfillment.binding"]._update_fulfillment_webhook(self, event)
+        if topic == "fulfillment_orders/moved":
+            return self.env["shopify.order.binding"]._fulfillment_order_moved_webhook(self, event)
         if topic in ("products/create", "products/update"):
             return self.env["shopify.product.binding"]._import_product_webhook(self, event)
         if topic == "products/delete":

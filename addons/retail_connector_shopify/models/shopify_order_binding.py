@@ -583,6 +583,7 @@ class ShopifyOrderBinding(models.Model):
         if binding:
             sale = binding.odoo_id
             self._update_order(backend, order, sale, refunds)
+            binding._follow_routing(backend, order)
             return sale
         lines = self._line_values(backend, order, refunds)
         pricelist = self._pricelist(backend, order["currency"])
@@ -640,6 +641,79 @@ class ShopifyOrderBinding(models.Model):
             if location and location.warehouse_id:
                 return location.warehouse_id
         return self.env["stock.warehouse"]
+
+    def _follow_routing(self, backend, order):
+        """Shopify moved what is left to ship to another location (the merchant's
+        *Change location*, a rerouting app): the open delivery follows, to the
+        warehouse of the Odoo location mapped to it, while nothing of it is picked.
+        A started delivery, or a route of several steps, is left to a person."""
+        self.ensure_one()
+        sale = self.odoo_id
+        if sale.state != "sale" or order["cancelled_at"]:
+            return None
+        warehouses = self._routed_warehouse(backend, dict(order, assigned_location_ids=order["open_location_ids"]))
+        open_deliveries = sale.picking_ids.filtered(
+            lambda picking: picking.state not in ("done", "cancel") and picking.picking_type_code == "outgoing"
+        )
+        if not warehouses or not open_deliveries or open_deliveries.picking_type_id.warehouse_id == warehouses:
+            return None
+        started = open_deliveries.filtered(
+            lambda picking: any(move.picked or move.move_orig_ids for move in picking.move_ids)
+        )
+        if started:
+            self.env["retail.exception"]._report(
+                "shopify_reroute_blocked",
+                key=f"shopify_reroute:{self.external_id}",
+                backend=backend,
+                record=started[0],
+                external_id=self.external_id,
+                message=self.env._(
+                    "Shopify moved what is left to ship of %(order)s to %(warehouse)s, but delivery "
+                    "%(delivery)s is already being prepared (or has several steps): it still ships from "
+                    "%(planned)s.",
+                    order=self.shopify_name or self.external_id,
+                    warehouse=warehouses.name,
+                    delivery=started[0].name,
+                    planned=started[0].picking_type_id.warehouse_id.name,
+                ),
+            )
+            return None
+        source = open_deliveries.picking_type_id.warehouse_id
+        open_deliveries.action_cancel()
+        sale.warehouse_id = warehouses
+        sale.order_line._action_launch_stock_rule()
+        moved = sale.picking_ids.filtered(
+            lambda picking: picking.state not in ("done", "cancel") and picking.picking_type_code == "outgoing"
+        )
+        sale.message_post(
+            body=self.env._(
+                "Shopify moved this order's shipment to %(warehouse)s: delivery %(old)s cancelled, %(new)s made.",
+                warehouse=warehouses.name,
+                old=", ".join(open_deliveries.mapped("name")),
+                new=", ".join(moved.mapped("name")) or "-",
+            )
+        )
+        _logger.info("Shopify order %s rerouted from %s to %s", self.external_id, source.name, warehouses.name)
+        return moved
+
+    @api.model
+    def _fulfillment_order_moved_webhook(self, backend, event):
+        """fulfillment_orders/moved: the order is read again and its open delivery
+        follows the new location (see :meth:`_follow_routing`)."""
+        move = normalize.fulfillment_order_moved_from_rest(event.sudo().payload)
+        client = backend._shopify_client()
+        order_id = move["order_id"]
+        if not order_id:
+            node = client.execute(
+                "fulfillment_order", {"id": normalize.to_gid("FulfillmentOrder", move["moved_fulfillment_order_id"])}
+            ).get("fulfillmentOrder")
+            order_id = normalize.legacy_id((node or {}).get("orderId"))
+        if not order_id:
+            raise PermanentError(f"Shopify fulfilment order {move['moved_fulfillment_order_id']} no longer exists.")
+        if not self._lookup(backend, order_id):
+            return self.browse()  # not imported: its import reads where it ships from
+        order = self._fetch_order(backend, order_id, client)
+        return self._import_order(backend, order, client=client) if order else self.browse()
 
     @api.model
     def _refund_effects(self, backend, binding, new_refunds, included):

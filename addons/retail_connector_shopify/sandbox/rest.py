@@ -323,6 +323,29 @@ def rest_customer(customer):
     }
 
 
+def rest_fulfillment_order_moved(original, moved, source_location_id):
+    """fulfillments_orders/moved: the fulfilment order closed and the one opened at the new
+    location (their order is not named: it is read through the API)."""
+    return {
+        "original_fulfillment_order": {
+            "id": gid("FulfillmentOrder", original["id"]),
+            "status": original["status"].lower(),
+            "assigned_location_id": gid("Location", source_location_id),
+        },
+        "moved_fulfillment_order": {
+            "id": gid("FulfillmentOrder", moved["id"]),
+            "status": moved["status"].lower(),
+            "assigned_location_id": gid("Location", moved["location_id"]),
+        },
+        "destination_location_id": gid("Location", moved["location_id"]),
+        "fulfillment_order_line_items_requested": [
+            {"id": gid("FulfillmentOrderLineItem", line["id"]), "quantity": line["remaining"]}
+            for line in moved["line_items"]
+        ],
+        "source_location": {"id": gid("Location", source_location_id)},
+    }
+
+
 def rest_privacy_request(shop, topic, customer=None, order_ids=(), request_id=None):
     """A compliance webhook body (customers/data_request, customers/redact, shop/redact)."""
     body = {"shop_id": _int(shop["id"]), "shop_domain": shop["domain"]}

@@ -720,6 +720,41 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         self.save()
         return body
 
+    def move_fulfillment_order(self, order_id, location_id, emit=True):
+        """The merchant moves what is left to ship of an order to another location
+        (Shopify admin, *Change location*): its open fulfilment order is closed and
+        hidden, a new one opens there; emits fulfillment_orders/moved. The body."""
+        with self.lock:
+            order = self.store.order(order_id)
+            original = next(fo for fo in order["fulfillment_orders"] if fo["status"] in ("OPEN", "IN_PROGRESS"))
+            source = original["location_id"]
+            moved = {
+                "id": generator.next_id(self.state),
+                "location_id": legacy(location_id),
+                "status": "OPEN",
+                "line_items": [
+                    {
+                        "id": generator.next_id(self.state),
+                        "line_item_id": line["line_item_id"],
+                        "total": line["remaining"],
+                        "remaining": line["remaining"],
+                    }
+                    for line in original["line_items"]
+                    if line["remaining"]
+                ],
+            }
+            for line in original["line_items"]:
+                line["remaining"] = 0
+            original.update(status="CLOSED", hidden=True)
+            order["fulfillment_orders"].append(moved)
+            order["updated_at"] = now_iso(order.get("updated_at"))
+            self.store.changed = True
+            body = rest.rest_fulfillment_order_moved(original, moved, source)
+        if emit:
+            self._emit_now([("fulfillment_orders/moved", body)])
+        self.save()
+        return body
+
     def privacy_request(self, topic, customer_id=None, emit=True):
         """A compliance webhook as Shopify sends it about a customer (customers/data_request,
         customers/redact: with their orders) or the shop (shop/redact). The body."""

@@ -384,6 +384,7 @@ class Store(ReturnsStoreMixin):
         return {
             "__typename": "FulfillmentOrder",
             "id": gid("FulfillmentOrder", fulfillment_order["id"]),
+            "orderId": gid("Order", order["id"]),
             "status": fulfillment_order["status"],
             "assignedLocation": {"location": self.location_view(location) if location else None},
             "lineItems": lines,
@@ -565,8 +566,9 @@ class Store(ReturnsStoreMixin):
             "refunds": lambda _info, first=None: [
                 self.refund_view(order, refund) for refund in paged_list(order["refunds"], first)
             ],
-            "fulfillmentOrders": lambda _info, **args: connection(
-                order["fulfillment_orders"],
+            "fulfillmentOrders": lambda _info, displayable=False, **args: connection(
+                # displayable: without those closed when their items moved to another location
+                [fo for fo in order["fulfillment_orders"] if not (displayable and fo.get("hidden"))],
                 {k: v for k, v in args.items() if k in ("first", "last", "after", "before", "reverse")},
                 key=lambda fo: [int(fo["id"])],
                 view=lambda fo: self.fulfillment_order_view(order, fo),
@@ -612,6 +614,7 @@ class Store(ReturnsStoreMixin):
             "productVariants": self._product_variants,
             "orders": self._orders,
             "order": self._order,
+            "fulfillmentOrder": self._fulfillment_order,
             "node": self._node,
             "webhookSubscriptions": self._webhook_subscriptions,
             "bulkOperationRunQuery": self._bulk_run,
@@ -730,6 +733,19 @@ class Store(ReturnsStoreMixin):
     def _order(self, _info, id):
         order = self.order(id)
         return self.order_view(order) if order else None
+
+    def find_fulfillment_order(self, fulfillment_order_id):
+        """``(order, fulfilment order)``, or ``(None, None)``."""
+        key = legacy(fulfillment_order_id)
+        for order in self.state["orders"]:
+            for fulfillment_order in order["fulfillment_orders"]:
+                if fulfillment_order["id"] == key:
+                    return order, fulfillment_order
+        return None, None
+
+    def _fulfillment_order(self, _info, id):
+        order, fulfillment_order = self.find_fulfillment_order(id)
+        return self.fulfillment_order_view(order, fulfillment_order) if fulfillment_order else None
 
     def _node(self, _info, id):
         kind, key = gid_kind(id), legacy(id)

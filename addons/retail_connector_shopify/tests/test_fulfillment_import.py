@@ -330,3 +330,72 @@ class TestFulfillmentImport(ShopifyCase):
         # an order routed to the main location keeps the backend's warehouse
         main = self.sandbox.create_order(lines=[(self.skus[0], 1)])
         self.assertEqual(self._import(main["id"]).odoo_id.warehouse_id, self.warehouse)
+
+    def _east_warehouse(self):
+        east = self.env["stock.warehouse"].create({"name": "East Coast", "code": "EAST"})
+        east_map = self.backend.shopify_location_map_ids.sorted("sequence")[1]
+        east_map.location_id = east.lot_stock_id
+        self.env["stock.quant"]._update_available_quantity(self.products[0], east.lot_stock_id, 5.0)
+        return east, east_map
+
+    def _moved_webhook(self, body):
+        event, __ = self.env["retail.webhook.event"]._receive(
+            self.backend, "fulfillment_orders/moved", str(uuid.uuid4()), body, len(str(body))
+        )
+        event._process_job()
+        self.assertEqual(event.state, "done", event.error_message)
+        return event
+
+    def test_order_moved_to_another_location_in_shopify_ships_from_its_warehouse(self):
+        east, east_map = self._east_warehouse()
+        created = self.sandbox.create_order(lines=[(self.skus[0], 2)])
+        sale = self._import(created["id"]).odoo_id
+        [planned] = self._deliveries(sale)
+        self.assertEqual((sale.warehouse_id, planned.state), (self.warehouse, "assigned"))
+        # the merchant moves the shipment to the east coast in Shopify's admin
+        body = self.sandbox.move_fulfillment_order(created["id"], east_map.shopify_location_id, emit=False)
+        self.assertNotIn("order_id", body["moved_fulfillment_order"], "read through the API")
+        self._moved_webhook(body)
+        self.assertEqual(planned.state, "cancel")
+        self.assertEqual(sale.warehouse_id, east)
+        [moved] = self._deliveries(sale).filtered(lambda p: p.state != "cancel")
+        self.assertEqual((moved.location_id, moved.state), (east.lot_stock_id, "assigned"))
+        self.assertEqual(self._quantities(moved, "product_uom_qty"), {created["line_items"][0]["id"]: 2})
+        self.assertEqual(self._available(self.products[0]).free_qty, STOCK, "the main warehouse's stock is freed")
+        # the same webhook again, or the catch-up reading the order: nothing more moves
+        self._moved_webhook(body)
+        self.assertEqual(len(self._deliveries(sale)), 2)
+        self.assertEqual(
+            self.calls_of("FulfillmentOrderOrder")[0]["variables"]["id"], body["moved_fulfillment_order"]["id"]
+        )
+        # the fulfilment made there validates the new delivery
+        self.sandbox.create_fulfillment(created["id"])
+        self._import(created["id"])
+        self.assertEqual(moved.state, "done")
+        self.assertEqual(self.products[0].with_context(location=east.lot_stock_id.id).qty_available, 3)
+
+    def test_order_moved_after_picking_started_is_left_to_a_person(self):
+        __, east_map = self._east_warehouse()
+        created = self.sandbox.create_order(lines=[(self.skus[0], 2)])
+        sale = self._import(created["id"]).odoo_id
+        [planned] = self._deliveries(sale)
+        planned.move_ids.picked = True  # the picker has it in hand
+        self._moved_webhook(
+            self.sandbox.move_fulfillment_order(created["id"], east_map.shopify_location_id, emit=False)
+        )
+        self.assertEqual((planned.state, sale.warehouse_id), ("assigned", self.warehouse))
+        exception = self.env["retail.exception"].search(
+            [("backend_id", "=", self.backend.id), ("type_code", "=", "shopify_reroute_blocked")]
+        )
+        self.assertEqual((len(exception), exception.res_model, exception.res_id), (1, "stock.picking", planned.id))
+        self.assertIn("East Coast", exception.message)
+
+    def test_move_of_an_order_not_imported_is_skipped(self):
+        __, east_map = self._east_warehouse()
+        created = self.sandbox.create_order(lines=[(self.skus[0], 1)])
+        self._moved_webhook(
+            self.sandbox.move_fulfillment_order(created["id"], east_map.shopify_location_id, emit=False)
+        )
+        self.assertFalse(self.orders._lookup(self.backend, created["id"]))
+        # its later import ships from where it is now
+        self.assertEqual(self._import(created["id"]).odoo_id.warehouse_id.code, "EAST")

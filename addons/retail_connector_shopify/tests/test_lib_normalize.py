@@ -620,3 +620,49 @@ class TestPrivacyRequests(unittest.TestCase):
         for bad in ([], {"customer": "john"}, {"orders_to_redact": "1,2"}):
             with self.assertRaises(PermanentError):
                 normalize.privacy_request_from_rest(bad)
+
+
+class TestRouting(unittest.TestCase):
+    def test_open_locations_are_those_left_to_ship_from(self):
+        def fulfillment_order(fo_id, status, location_id):
+            return {
+                "id": f"gid://shopify/FulfillmentOrder/{fo_id}",
+                "status": status,
+                "assignedLocation": {"location": {"id": f"gid://shopify/Location/{location_id}"}},
+            }
+
+        node = graphql_order()
+        node["fulfillmentOrders"] = {
+            "nodes": [
+                fulfillment_order(1, "CLOSED", 10),
+                fulfillment_order(2, "OPEN", 20),
+                fulfillment_order(3, "IN_PROGRESS", 20),
+            ]
+        }
+        order = normalize.order_from_graphql(node)
+        self.assertEqual(order["assigned_location_ids"], ["10", "20"])
+        self.assertEqual(order["open_location_ids"], ["20"])
+
+    def test_fulfillment_order_moved_body(self):
+        move = normalize.fulfillment_order_moved_from_rest(
+            {
+                "original_fulfillment_order": {"id": "gid://shopify/FulfillmentOrder/1", "status": "closed"},
+                "moved_fulfillment_order": {"id": "gid://shopify/FulfillmentOrder/2", "status": "open"},
+                "destination_location_id": "gid://shopify/Location/20",
+            }
+        )
+        self.assertEqual(
+            move,
+            {
+                "order_id": None,
+                "original_fulfillment_order_id": "1",
+                "moved_fulfillment_order_id": "2",
+                "destination_location_id": "20",
+            },
+        )
+        with_order = normalize.fulfillment_order_moved_from_rest(
+            {"moved_fulfillment_order": {"id": 2, "order_id": 450789469, "assigned_location_id": 20}}
+        )
+        self.assertEqual((with_order["order_id"], with_order["destination_location_id"]), ("450789469", "20"))
+        with self.assertRaises(PermanentError):
+            normalize.fulfillment_order_moved_from_rest({"original_fulfillment_order": {"id": 1}})
