@@ -27,6 +27,7 @@
         "views/shopify_binding_views.xml",
         "views/sale_order_views.xml",
         "views/product_template_views.xml",
+        "views/stock_picking_views.xml",
         "wizards/shopify_backfill_wizard_views.xml",
         "views/shopify_menus.xml",
     ],

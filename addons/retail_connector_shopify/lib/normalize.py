@@ -446,6 +446,11 @@ def order_from_graphql(node):
         "assigned_location_ids": _assigned_locations(node),
         # where what is left to ship is now (a merchant may move it to another location)
         "open_location_ids": _assigned_locations(node, OPEN_FULFILLMENT_ORDER_STATUSES),
+        # a fulfilment order on hold: nothing of it may ship until Shopify releases it
+        "fulfillment_on_hold": any(
+            isinstance(item, dict) and _lower(item.get("status")) == "on_hold"
+            for item in _nodes(node.get("fulfillmentOrders"))
+        ),
     }
 
 
@@ -576,6 +581,7 @@ def order_from_rest(body):
         },
         "assigned_location_ids": [],  # not in REST bodies: the webhook re-reads the order
         "open_location_ids": [],
+        "fulfillment_on_hold": False,
     }
 
 
@@ -637,16 +643,18 @@ def customer_from_rest(body):
     }
 
 
-def fulfillment_order_moved_from_rest(body):
-    """Canonical fulfillment_orders/moved body: ``{"order_id" (None: read it through the
-    API), "original_fulfillment_order_id", "moved_fulfillment_order_id", "destination_location_id"}``."""
-    _require_dict(body, "fulfilment order move")
+def fulfillment_order_event_from_rest(body):
+    """Canonical body of a fulfillment_orders/* webhook (moved, placed_on_hold,
+    hold_released): ``{"order_id" (None: read it through the API), "fulfillment_order_id"
+    (the moved one for a move), "original_fulfillment_order_id", "destination_location_id"}``."""
+    _require_dict(body, "fulfilment order event")
     moved = _require_dict(body.get("moved_fulfillment_order") or {}, "moved fulfilment order")
     original = _require_dict(body.get("original_fulfillment_order") or {}, "original fulfilment order")
+    current = _require_dict(body.get("fulfillment_order") or moved, "fulfilment order")
     return {
-        "order_id": legacy_id(moved.get("order_id") or original.get("order_id")),
+        "order_id": legacy_id(current.get("order_id") or original.get("order_id")),
+        "fulfillment_order_id": _require_id(current.get("id"), "fulfilment order"),
         "original_fulfillment_order_id": legacy_id(original.get("id")),
-        "moved_fulfillment_order_id": _require_id(moved.get("id"), "moved fulfilment order"),
         "destination_location_id": legacy_id(body.get("destination_location_id") or moved.get("assigned_location_id")),
     }
 

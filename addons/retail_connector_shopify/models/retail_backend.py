@@ -50,6 +50,8 @@ WEBHOOK_TOPICS = (
     "fulfillments/create",
     "fulfillments/update",
     "fulfillment_orders/moved",
+    "fulfillment_orders/placed_on_hold",
+    "fulfillment_orders/hold_released",
     "customers/update",
     "inventory_levels/update",
     "products/create",
@@ -76,6 +78,11 @@ PRIVACY_TOPICS = ("customers/data_request", "customers/redact", "shop/redact")
 FINANCIAL_STATUSES = ("pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided")
 DEFAULT_IMPORT_STATUSES = "pending,authorized,partially_paid,paid,partially_refunded,refunded"
 ORDER_TOPICS = ("orders/create", "orders/updated", "orders/cancelled")
+FULFILLMENT_ORDER_TOPICS = (
+    "fulfillment_orders/moved",
+    "fulfillment_orders/placed_on_hold",
+    "fulfillment_orders/hold_released",
+)
 
 
 class RetailBackend(models.Model):
@@ -539,8 +546,8 @@ class RetailBackend(models.Model):
             return self.env["shopify.customer.binding"]._update_customer_webhook(self, event)
         if topic == "fulfillments/update":
             return self.env["shopify.fulfillment.binding"]._update_fulfillment_webhook(self, event)
-        if topic == "fulfillment_orders/moved":
-            return self.env["shopify.order.binding"]._fulfillment_order_moved_webhook(self, event)
+        if topic in FULFILLMENT_ORDER_TOPICS:
+            return self.env["shopify.order.binding"]._fulfillment_order_webhook(self, event)
         if topic in ("products/create", "products/update"):
             return self.env["shopify.product.binding"]._import_product_webhook(self, event)
         if topic == "products/delete":

@@ -584,6 +584,7 @@ class ShopifyOrderBinding(models.Model):
             sale = binding.odoo_id
             self._update_order(backend, order, sale, refunds)
             binding._follow_routing(backend, order)
+            binding._follow_fulfillment_hold(order)
             return sale
         lines = self._line_values(backend, order, refunds)
         pricelist = self._pricelist(backend, order["currency"])
@@ -652,9 +653,7 @@ class ShopifyOrderBinding(models.Model):
         if sale.state != "sale" or order["cancelled_at"]:
             return None
         warehouses = self._routed_warehouse(backend, dict(order, assigned_location_ids=order["open_location_ids"]))
-        open_deliveries = sale.picking_ids.filtered(
-            lambda picking: picking.state not in ("done", "cancel") and picking.picking_type_code == "outgoing"
-        )
+        open_deliveries = self._open_deliveries(sale)
         if not warehouses or not open_deliveries or open_deliveries.picking_type_id.warehouse_id == warehouses:
             return None
         started = open_deliveries.filtered(
@@ -682,9 +681,7 @@ class ShopifyOrderBinding(models.Model):
         open_deliveries.action_cancel()
         sale.warehouse_id = warehouses
         sale.order_line._action_launch_stock_rule()
-        moved = sale.picking_ids.filtered(
-            lambda picking: picking.state not in ("done", "cancel") and picking.picking_type_code == "outgoing"
-        )
+        moved = self._open_deliveries(sale)
         sale.message_post(
             body=self.env._(
                 "Shopify moved this order's shipment to %(warehouse)s: delivery %(old)s cancelled, %(new)s made.",
@@ -696,20 +693,38 @@ class ShopifyOrderBinding(models.Model):
         _logger.info("Shopify order %s rerouted from %s to %s", self.external_id, source.name, warehouses.name)
         return moved
 
+    def _follow_fulfillment_hold(self, order):
+        """A fulfilment order on hold in Shopify must not ship: the open deliveries
+        are held (they cannot be validated) and released with it."""
+        self.ensure_one()
+        held = bool(order.get("fulfillment_on_hold"))
+        changed = self._open_deliveries(self.odoo_id).filtered(lambda picking: picking.shopify_on_hold != held)
+        if not changed:
+            return changed
+        changed.shopify_on_hold = held
+        names = ", ".join(changed.mapped("name"))
+        self.odoo_id.message_post(
+            body=self.env._("On hold in Shopify: %s cannot be shipped until Shopify releases it.", names)
+            if held
+            else self.env._("Released in Shopify: %s can be shipped.", names)
+        )
+        return changed
+
     @api.model
-    def _fulfillment_order_moved_webhook(self, backend, event):
-        """fulfillment_orders/moved: the order is read again and its open delivery
-        follows the new location (see :meth:`_follow_routing`)."""
-        move = normalize.fulfillment_order_moved_from_rest(event.sudo().payload)
+    def _fulfillment_order_webhook(self, backend, event):
+        """fulfillment_orders/moved, placed_on_hold, hold_released: the order is read
+        again; its open delivery follows the new location (:meth:`_follow_routing`)
+        and Shopify's hold (:meth:`_follow_fulfillment_hold`)."""
+        change = normalize.fulfillment_order_event_from_rest(event.sudo().payload)
         client = backend._shopify_client()
-        order_id = move["order_id"]
+        order_id = change["order_id"]
         if not order_id:
             node = client.execute(
-                "fulfillment_order", {"id": normalize.to_gid("FulfillmentOrder", move["moved_fulfillment_order_id"])}
+                "fulfillment_order", {"id": normalize.to_gid("FulfillmentOrder", change["fulfillment_order_id"])}
             ).get("fulfillmentOrder")
             order_id = normalize.legacy_id((node or {}).get("orderId"))
         if not order_id:
-            raise PermanentError(f"Shopify fulfilment order {move['moved_fulfillment_order_id']} no longer exists.")
+            raise PermanentError(f"Shopify fulfilment order {change['fulfillment_order_id']} no longer exists.")
         if not self._lookup(backend, order_id):
             return self.browse()  # not imported: its import reads where it ships from
         order = self._fetch_order(backend, order_id, client)
@@ -1071,6 +1086,9 @@ class ShopifyOrderBinding(models.Model):
         )
         if to_confirm:
             to_confirm.action_confirm()
+            for binding, order in live:
+                if order.get("fulfillment_on_hold") and binding.odoo_id in to_confirm:
+                    binding._follow_fulfillment_hold(order)
         if backend.shopify_invoice_policy != "none":
             to_invoice = self.env["sale.order"].union(
                 *(

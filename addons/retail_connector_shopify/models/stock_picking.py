@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -8,6 +9,22 @@ class StockPicking(models.Model):
     shopify_fulfillment_ids = fields.One2many(
         "shopify.fulfillment.binding", "odoo_id", string="Shopify Fulfilments", readonly=True
     )
+
+    shopify_on_hold = fields.Boolean(
+        string="On Hold in Shopify",
+        readonly=True,
+        copy=False,
+        help="The Shopify fulfilment order of this delivery is on hold (the merchant's hold, a fraud "
+        "check, a payment awaited): it cannot be validated until Shopify releases it.",
+    )
+
+    def button_validate(self):
+        held = self.filtered("shopify_on_hold")
+        if held and not self.env.context.get("shopify_fulfillment_import"):
+            raise UserError(
+                _("%s is on hold in Shopify: release the hold in Shopify before shipping it.", held[0].name)
+            )
+        return super().button_validate()
 
     def _action_done(self):
         result = super()._action_done()

@@ -324,7 +324,7 @@ def rest_customer(customer):
 
 
 def rest_fulfillment_order_moved(original, moved, source_location_id):
-    """fulfillments_orders/moved: the fulfilment order closed and the one opened at the new
+    """fulfillment_orders/moved: the fulfilment order closed and the one opened at the new
     location (their order is not named: it is read through the API)."""
     return {
         "original_fulfillment_order": {
@@ -344,6 +344,20 @@ def rest_fulfillment_order_moved(original, moved, source_location_id):
         ],
         "source_location": {"id": gid("Location", source_location_id)},
     }
+
+
+def rest_fulfillment_order_hold(fulfillment_order, hold=None):
+    """fulfillment_orders/placed_on_hold (``hold``: (reason, notes)) or hold_released."""
+    body = {
+        "fulfillment_order": {
+            "id": gid("FulfillmentOrder", fulfillment_order["id"]),
+            "status": fulfillment_order["status"].lower(),
+        }
+    }
+    if hold:
+        reason, notes = hold
+        body["fulfillment_hold"] = {"reason": reason.lower(), "reason_notes": notes}
+    return body
 
 
 def rest_privacy_request(shop, topic, customer=None, order_ids=(), request_id=None):

@@ -755,6 +755,23 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         self.save()
         return body
 
+    def hold_fulfillment_order(self, order_id, reason="OTHER", notes=None, release=False, emit=True):
+        """The merchant (or a fraud app) puts the order's open fulfilment order on hold, or
+        releases it (``release``); emits fulfillment_orders/placed_on_hold or hold_released."""
+        with self.lock:
+            order = self.store.order(order_id)
+            wanted = ("ON_HOLD",) if release else ("OPEN", "IN_PROGRESS")
+            fulfillment_order = next(fo for fo in order["fulfillment_orders"] if fo["status"] in wanted)
+            fulfillment_order["status"] = "OPEN" if release else "ON_HOLD"
+            order["updated_at"] = now_iso(order.get("updated_at"))
+            self.store.changed = True
+            body = rest.rest_fulfillment_order_hold(fulfillment_order, None if release else (reason, notes))
+            topic = "fulfillment_orders/hold_released" if release else "fulfillment_orders/placed_on_hold"
+        if emit:
+            self._emit_now([(topic, body)])
+        self.save()
+        return body
+
     def privacy_request(self, topic, customer_id=None, emit=True):
         """A compliance webhook as Shopify sends it about a customer (customers/data_request,
         customers/redact: with their orders) or the shop (shop/redact). The body."""

@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -399,3 +400,36 @@ class TestFulfillmentImport(ShopifyCase):
         self.assertFalse(self.orders._lookup(self.backend, created["id"]))
         # its later import ships from where it is now
         self.assertEqual(self._import(created["id"]).odoo_id.warehouse_id.code, "EAST")
+
+    def _fulfillment_order_webhook(self, topic, body):
+        event, __ = self.env["retail.webhook.event"]._receive(self.backend, topic, str(uuid.uuid4()), body, 99)
+        event._process_job()
+        self.assertEqual(event.state, "done", event.error_message)
+
+    def test_order_on_hold_in_shopify_cannot_ship_until_released(self):
+        created = self.sandbox.create_order(lines=[(self.skus[0], 1)])
+        sale = self._import(created["id"]).odoo_id
+        [delivery] = self._deliveries(sale)
+        body = self.sandbox.hold_fulfillment_order(created["id"], reason="INCORRECT_ADDRESS", emit=False)
+        self._fulfillment_order_webhook("fulfillment_orders/placed_on_hold", body)
+        self.assertTrue(delivery.shopify_on_hold)
+        delivery.move_ids.write({"quantity": 1, "picked": True})
+        with self.assertRaisesRegex(UserError, "on hold in Shopify"):
+            delivery.button_validate()
+        self.assertEqual(delivery.state, "assigned")
+        held = self.env["stock.picking"].search([("shopify_on_hold", "=", True), ("sale_id", "=", sale.id)])
+        self.assertEqual(held, delivery, "the warehouse's 'On Hold in Shopify' filter lists it")
+        body = self.sandbox.hold_fulfillment_order(created["id"], release=True, emit=False)
+        self._fulfillment_order_webhook("fulfillment_orders/hold_released", body)
+        self.assertFalse(delivery.shopify_on_hold)
+        with trap_jobs() as trap:
+            delivery.button_validate()
+            trap.assert_jobs_count(1, only=self.backend._shopify_export_fulfillment_job)
+        self.assertEqual(delivery.state, "done")
+
+    def test_order_imported_while_on_hold_is_held(self):
+        created = self.sandbox.create_order(lines=[(self.skus[0], 1)])
+        self.sandbox.hold_fulfillment_order(created["id"], emit=False)
+        sale = self._import(created["id"]).odoo_id
+        self.assertEqual(sale.state, "sale")
+        self.assertTrue(self._deliveries(sale).shopify_on_hold)

@@ -643,8 +643,8 @@ class TestRouting(unittest.TestCase):
         self.assertEqual(order["assigned_location_ids"], ["10", "20"])
         self.assertEqual(order["open_location_ids"], ["20"])
 
-    def test_fulfillment_order_moved_body(self):
-        move = normalize.fulfillment_order_moved_from_rest(
+    def test_fulfillment_order_event_bodies(self):
+        move = normalize.fulfillment_order_event_from_rest(
             {
                 "original_fulfillment_order": {"id": "gid://shopify/FulfillmentOrder/1", "status": "closed"},
                 "moved_fulfillment_order": {"id": "gid://shopify/FulfillmentOrder/2", "status": "open"},
@@ -655,14 +655,19 @@ class TestRouting(unittest.TestCase):
             move,
             {
                 "order_id": None,
+                "fulfillment_order_id": "2",
                 "original_fulfillment_order_id": "1",
-                "moved_fulfillment_order_id": "2",
                 "destination_location_id": "20",
             },
         )
-        with_order = normalize.fulfillment_order_moved_from_rest(
+        with_order = normalize.fulfillment_order_event_from_rest(
             {"moved_fulfillment_order": {"id": 2, "order_id": 450789469, "assigned_location_id": 20}}
         )
         self.assertEqual((with_order["order_id"], with_order["destination_location_id"]), ("450789469", "20"))
-        with self.assertRaises(PermanentError):
-            normalize.fulfillment_order_moved_from_rest({"original_fulfillment_order": {"id": 1}})
+        hold = normalize.fulfillment_order_event_from_rest(
+            {"fulfillment_order": {"id": "gid://shopify/FulfillmentOrder/3", "status": "on_hold"}}
+        )
+        self.assertEqual((hold["fulfillment_order_id"], hold["original_fulfillment_order_id"]), ("3", None))
+        for bad in ({"original_fulfillment_order": {"id": 1}}, {"fulfillment_order": "3"}):
+            with self.assertRaises(PermanentError):
+                normalize.fulfillment_order_event_from_rest(bad)
