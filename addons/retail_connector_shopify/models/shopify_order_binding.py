@@ -647,14 +647,22 @@ class ShopifyOrderBinding(models.Model):
         """Shopify moved what is left to ship to another location (the merchant's
         *Change location*, a rerouting app): the open delivery follows, to the
         warehouse of the Odoo location mapped to it, while nothing of it is picked.
-        A started delivery, or a route of several steps, is left to a person."""
+        A started delivery, or a route of several steps, is left to a person; so is
+        an order left to ship from several warehouses (Odoo's one delivery cannot follow)."""
         self.ensure_one()
         sale = self.odoo_id
         if sale.state != "sale" or order["cancelled_at"]:
             return None
-        warehouses = self._routed_warehouse(backend, dict(order, assigned_location_ids=order["open_location_ids"]))
+        warehouses = self.env["stock.warehouse"].union(
+            *(
+                # as for a new order: an unmapped location ships from the backend's warehouse
+                self._routed_warehouse(backend, dict(order, assigned_location_ids=[location_id]))
+                or backend.shopify_warehouse_id
+                for location_id in order["open_location_ids"]
+            )
+        )
         open_deliveries = self._open_deliveries(sale)
-        if not warehouses or not open_deliveries or open_deliveries.picking_type_id.warehouse_id == warehouses:
+        if len(warehouses) != 1 or not open_deliveries or open_deliveries.picking_type_id.warehouse_id == warehouses:
             return None
         started = open_deliveries.filtered(
             lambda picking: any(move.picked or move.move_orig_ids for move in picking.move_ids)

@@ -26,3 +26,4 @@ from . import test_tour_admin
 from . import test_webhook_dispatch
 from . import test_webhook_idempotency
 from . import test_privacy_requests
+from . import test_privacy_http

@@ -433,3 +433,20 @@ class TestFulfillmentImport(ShopifyCase):
         sale = self._import(created["id"]).odoo_id
         self.assertEqual(sale.state, "sale")
         self.assertTrue(self._deliveries(sale).shopify_on_hold)
+
+    def test_order_left_to_ship_from_two_warehouses_is_not_moved(self):
+        east, east_map = self._east_warehouse()
+        created = self.sandbox.create_order(lines=[(self.skus[0], 1), (self.skus[1], 1)])
+        sale = self._import(created["id"]).odoo_id
+        [planned] = self._deliveries(sale)
+        # Shopify splits it: the first item now ships from the east, the second from the main location
+        with self.sandbox.lock:
+            order = self.sandbox.store.order(created["id"])
+            [fulfillment_order] = order["fulfillment_orders"]
+            second = dict(fulfillment_order, id=fulfillment_order["id"] + "9", location_id=east_map.shopify_location_id)
+            second["line_items"] = [fulfillment_order["line_items"][0]]
+            fulfillment_order["line_items"] = fulfillment_order["line_items"][1:]
+            order["fulfillment_orders"].insert(0, second)
+        self._import(created["id"])
+        self.assertEqual((planned.state, sale.warehouse_id), ("assigned", self.warehouse), "one delivery stays")
+        self.assertNotEqual(east, self.warehouse)
