@@ -162,7 +162,8 @@ class RetailWebhookEvent(models.Model):
                     SQL(
                         "SELECT 1 FROM queue_job WHERE identity_key = %s AND state = 'pending' LIMIT 1 FOR SHARE",
                         key,
-                    )
+                    ),
+                    log_exceptions=False,  # a serialization failure is expected and handled below
                 )
                 if self.env.cr.fetchone():
                     return None
