@@ -230,6 +230,10 @@ class ShopifyCustomerBinding(models.Model):
             invoices = orders.odoo_id.invoice_ids.filtered("narration")
             invoices.write({"narration": False})
             done = [f"{erased._redact()} webhook payloads erased"]
+            logs = self._privacy_logs(backend, customer.get("id"), partner)
+            if logs:
+                logs.write({"message": "(erased on the customer's request)"})
+                done.append(f"{len(logs)} log messages erased")
             blockers = partner and self._anonymize_blockers(backend, partner, orders)
             if partner and not blockers:
                 contacts = partner._retail_anonymize()
@@ -255,6 +259,19 @@ class ShopifyCustomerBinding(models.Model):
                 done.append(f"contact kept ({'; '.join(blockers)})")
             run.message = ", ".join(done)
         return run.result
+
+    @api.model
+    def _privacy_logs(self, backend, customer_id, partner):
+        """This backend's sync log lines about the customer (their Shopify record or their
+        contacts), whose messages may name them."""
+        domain = [("external_id", "=", customer_id)] if customer_id else []
+        if partner:
+            contacts = partner.with_context(active_test=False).search([("id", "child_of", partner.ids)])
+            clause = ["&", ("res_model", "=", "res.partner"), ("res_id", "in", contacts.ids)]
+            domain = ["|", *domain, *clause] if domain else clause
+        if not domain:
+            return self.env["retail.sync.log"]
+        return self.env["retail.sync.log"].sudo().search([("backend_id", "=", backend.id), *domain])
 
     @api.model
     def _shop_documents(self, order_bindings):

@@ -75,6 +75,14 @@ class TestPrivacyRequests(ShopifyCase):
     def test_redact_anonymises_the_contact_and_erases_the_payloads(self):
         order, sale, order_event = self._import_by_webhook("heidi@example.org")
         partner = sale.partner_id
+        renamed = self.sandbox.update_customer(
+            order["customer"]["id"], emit=False, first_name="Heidi", last_name="Klum"
+        )
+        self.deliver_webhook("customers/update", renamed)
+        update_log = self.env["retail.sync.log"].search(
+            [("entity", "=", "customer"), ("external_id", "=", str(order["customer"]["id"]))], limit=1
+        )
+        self.assertIn("Heidi Klum", update_log.message)
         addresses = sale.partner_shipping_id | sale.partner_invoice_id
         invoice_total = sale.invoice_ids.amount_total
         country = partner.country_id
@@ -94,6 +102,7 @@ class TestPrivacyRequests(ShopifyCase):
         self.assertEqual(event.sudo().payload, {"redacted": True})
         self.assertFalse(self.env["shopify.customer.binding"]._lookup(self.backend, order["customer"]["id"]))
         self.assertFalse(self._exceptions("shopify_customer_redact"))
+        self.assertEqual(update_log.message, "(erased on the customer's request)", "the log named them")
         # an erased delivery cannot be replayed
         with self.assertRaisesRegex(Exception, "erased"):
             order_event.action_replay()
