@@ -52,6 +52,7 @@ WEBHOOK_TOPICS = (
     "fulfillment_orders/moved",
     "fulfillment_orders/placed_on_hold",
     "fulfillment_orders/hold_released",
+    "fulfillment_orders/order_routing_complete",
     "customers/update",
     "inventory_levels/update",
     "products/create",
@@ -82,6 +83,7 @@ FULFILLMENT_ORDER_TOPICS = (
     "fulfillment_orders/moved",
     "fulfillment_orders/placed_on_hold",
     "fulfillment_orders/hold_released",
+    "fulfillment_orders/order_routing_complete",
 )
 
 

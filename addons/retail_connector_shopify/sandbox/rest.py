@@ -347,7 +347,8 @@ def rest_fulfillment_order_moved(original, moved, source_location_id):
 
 
 def rest_fulfillment_order_hold(fulfillment_order, hold=None):
-    """fulfillment_orders/placed_on_hold (``hold``: (reason, notes)) or hold_released."""
+    """fulfillment_orders/placed_on_hold (``hold``: (reason, notes)), hold_released or
+    order_routing_complete: the fulfilment order and its status."""
     body = {
         "fulfillment_order": {
             "id": gid("FulfillmentOrder", fulfillment_order["id"]),

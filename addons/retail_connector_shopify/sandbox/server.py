@@ -755,6 +755,22 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
         self.save()
         return body
 
+    def route_order(self, order_id, location_id, emit=True):
+        """Shopify's order routing assigns the order's open fulfilment order to a location
+        (after the order was created); emits fulfillment_orders/order_routing_complete."""
+        with self.lock:
+            order = self.store.order(order_id)
+            fulfillment_order = next(
+                fo for fo in order["fulfillment_orders"] if fo["status"] in ("OPEN", "IN_PROGRESS")
+            )
+            fulfillment_order["location_id"] = legacy(location_id)
+            self.store.changed = True
+            body = rest.rest_fulfillment_order_hold(fulfillment_order)
+        if emit:
+            self._emit_now([("fulfillment_orders/order_routing_complete", body)])
+        self.save()
+        return body
+
     def hold_fulfillment_order(self, order_id, reason="OTHER", notes=None, release=False, emit=True):
         """The merchant (or a fraud app) puts the order's open fulfilment order on hold, or
         releases it (``release``); emits fulfillment_orders/placed_on_hold or hold_released."""

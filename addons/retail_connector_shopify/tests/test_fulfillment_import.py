@@ -450,3 +450,14 @@ class TestFulfillmentImport(ShopifyCase):
         self._import(created["id"])
         self.assertEqual((planned.state, sale.warehouse_id), ("assigned", self.warehouse), "one delivery stays")
         self.assertNotEqual(east, self.warehouse)
+
+    def test_routing_completed_after_the_import_moves_the_delivery(self):
+        east, east_map = self._east_warehouse()
+        created = self.sandbox.create_order(lines=[(self.skus[0], 1)])
+        sale = self._import(created["id"]).odoo_id
+        self.assertEqual(sale.warehouse_id, self.warehouse, "imported before Shopify routed it")
+        body = self.sandbox.route_order(created["id"], east_map.shopify_location_id, emit=False)
+        self._fulfillment_order_webhook("fulfillment_orders/order_routing_complete", body)
+        self.assertEqual(sale.warehouse_id, east)
+        [delivery] = self._deliveries(sale).filtered(lambda p: p.state != "cancel")
+        self.assertEqual(delivery.location_id, east.lot_stock_id)
