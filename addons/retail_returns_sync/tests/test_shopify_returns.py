@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Shopify returns end to end: the sandbox shop over loopback HTTP, real Odoo, jobs trapped."""
 
+import base64
+import json
 import random
 import uuid
 from decimal import Decimal
@@ -506,7 +508,7 @@ class TestShopifyReturns(ShopifyCase):
         self.assertEqual(record["tracking_number"], "EXCH-1")
         self.assertEqual(record["lines"], [{"line_item_id": exchange["line"]["id"], "quantity": 1}])
 
-    def test_customer_erased_after_an_exchange_is_anonymised(self):
+    def test_customer_data_and_erasure_after_an_exchange(self):
         order, sale, line_ids = self._fulfilled_order((1, 1))
         dear, cheap = self._dear_and_cheap(sale, line_ids)
         __, rma = self._requested_return(order, [(line_ids[cheap], 1)], exchange=[(dear, 1)])
@@ -517,6 +519,19 @@ class TestShopifyReturns(ShopifyCase):
         partner = sale.partner_id
         self.assertEqual(rma.replacement_order_id.partner_id, partner)
         self.assertTrue(rma.account_move_ids)
+        request = self.sandbox.privacy_request("customers/data_request", order["customer"]["id"], emit=False)
+        self.assertEqual(self.deliver_webhook("customers/data_request", request).state, "done")
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "retail.exception"), ("name", "like", "shopify-customer-")], order="id desc", limit=1
+        )
+        [exported] = [
+            o for o in json.loads(base64.b64decode(attachment.datas))["orders"] if o["odoo_reference"] == sale.name
+        ]
+        self.assertEqual(
+            [(r["reference"], r["exchange_order"]) for r in exported["returns"]],
+            [(rma.name, rma.replacement_order_id.name)],
+        )
+        self.assertEqual(exported["returns"][0]["lines"][0]["quantity"], 1)
         body = self.sandbox.privacy_request("customers/redact", order["customer"]["id"], emit=False)
         event = self.deliver_webhook("customers/redact", body)
         self.assertEqual(event.state, "done", event.error_message)
