@@ -14,6 +14,7 @@ from ..lib.savepoint import racing_insert
 from .retail_exception_type import SEVERITIES
 
 OPEN_STATES = ("new", "in_progress")
+CLOSED_STATES = ("resolved", "ignored")
 PAYLOAD_EXCERPT_CHARS = 2000
 AGE_BUCKETS = [("0_1", "< 1 day"), ("1_7", "1-7 days"), ("7_30", "7-30 days"), ("30_plus", "> 30 days")]
 
@@ -186,6 +187,26 @@ class RetailException(models.Model):
         else:
             payload = mask_text(payload)
         return payload[:PAYLOAD_EXCERPT_CHARS]
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state") in CLOSED_STATES:
+            self._purge_attachments()
+        return result
+
+    def _purge_attachments(self):
+        """Delete the files of closed exceptions whose type says they hold personal data."""
+        purged = self.filtered(lambda e: e.state in CLOSED_STATES and e.type_id.purge_attachments_on_close)
+        if not purged:
+            return
+        attachments = (
+            self.env["ir.attachment"].sudo().search([("res_model", "=", self._name), ("res_id", "in", purged.ids)])
+        )
+        for exception in purged:
+            names = attachments.filtered(lambda a, exception=exception: a.res_id == exception.id).mapped("name")
+            if names:
+                exception.message_post(body=_("Closed: its files were deleted (%s).", ", ".join(names)))
+        attachments.unlink()
 
     @api.model
     def _resolve_key(self, key, backend=None, note=None):

@@ -20,6 +20,11 @@ class RetailExceptionType(models.Model):
     )
     default_severity = fields.Selection(SEVERITIES, required=True, default="medium")
     suggested_fix = fields.Text(translate=True)
+    purge_attachments_on_close = fields.Boolean(
+        string="Delete Files When Closed",
+        help="Its exceptions carry personal data in their files (a customer's data export, say): "
+        "the files are deleted when the exception is resolved or ignored.",
+    )
     active = fields.Boolean(default=True)
     color = fields.Integer()
 

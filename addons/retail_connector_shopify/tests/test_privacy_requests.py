@@ -59,6 +59,26 @@ class TestPrivacyRequests(ShopifyCase):
             1,
         )
 
+    def test_data_request_file_is_deleted_once_answered(self):
+        order, __, __ = self._import_by_webhook("lou@example.org")
+        body = self.sandbox.privacy_request("customers/data_request", order["customer"]["id"], emit=False)
+        self.deliver_webhook("customers/data_request", body)
+        exception = self._exceptions("shopify_customer_data_request")
+        files = [("res_model", "=", "retail.exception"), ("res_id", "=", exception.id)]
+        self.assertEqual(self.env["ir.attachment"].search_count(files), 1)
+        exception.with_user(self.manager).action_resolve()
+        self.assertEqual(exception.state, "resolved")
+        self.assertEqual(self.env["ir.attachment"].search_count(files), 0, "no copy of the customer's data is kept")
+        self.assertIn("its files were deleted", exception.message_ids[0].body)
+        # other exceptions keep their files
+        other = self.env["retail.exception"]._report("webhook_failed", key="other", backend=self.backend, message="x")
+        other.message_post(body="a file", attachments=[("evidence.txt", b"kept")])
+        other.action_resolve()
+        self.assertEqual(
+            self.env["ir.attachment"].search_count([("res_model", "=", "retail.exception"), ("res_id", "=", other.id)]),
+            1,
+        )
+
     def test_data_request_for_an_unknown_customer_is_logged_only(self):
         body = {
             "shop_domain": "sandbox-shop.myshopify.com",
