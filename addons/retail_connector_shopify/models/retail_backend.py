@@ -46,6 +46,7 @@ WEBHOOK_TOPICS = (
     "orders/create",
     "orders/updated",
     "orders/cancelled",
+    "orders/delete",
     "refunds/create",
     "fulfillments/create",
     "fulfillments/update",
@@ -540,6 +541,8 @@ class RetailBackend(models.Model):
         topic = event.topic
         if topic in ORDER_TOPICS:
             return self.env["shopify.order.binding"]._import_order_webhook(self, event)
+        if topic == "orders/delete":
+            return self.env["shopify.order.binding"]._delete_order_webhook(self, event)
         if topic == "refunds/create":
             return self.env["shopify.refund.binding"]._import_refund_webhook(self, event)
         if topic == "fulfillments/create":

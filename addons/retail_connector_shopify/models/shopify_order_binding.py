@@ -1174,6 +1174,42 @@ class ShopifyOrderBinding(models.Model):
             return
         sale.with_context(shopify_no_push=True)._action_cancel()
 
+    @api.model
+    def _delete_order_webhook(self, backend, event):
+        """orders/delete: the order no longer exists in Shopify (a test order, an unpaid
+        one, one archived after its cancellation). A quotation is cancelled; an order
+        Odoo already confirmed is left to a person, who knows whether it was real."""
+        body = event.sudo().payload or {}
+        order_id = normalize.legacy_id(body.get("id") if isinstance(body, dict) else None)
+        if not order_id:
+            raise PermanentError("The order deletion carries no order id.")
+        with self.env["retail.sync.log"]._track(backend, "import", "order_delete", external_id=order_id) as run:
+            self._lock_external_id(backend, order_id)
+            binding = self._lookup(backend, order_id)
+            sale = binding.odoo_id
+            run.record = sale
+            if not sale:
+                run.skip("never imported")
+            elif sale.state == "cancel":
+                run.skip(f"{sale.name} is already cancelled")
+            elif sale.state in ("draft", "sent"):
+                sale.with_context(shopify_no_push=True)._action_cancel()
+                sale.message_post(body=self.env._("Deleted in Shopify: this quotation was cancelled."))
+                run.message = f"{sale.name} cancelled"
+            else:
+                self.env["retail.exception"]._report(
+                    "shopify_order_deleted",
+                    key=f"shopify_order_deleted:{order_id}",
+                    backend=backend,
+                    record=sale,
+                    external_id=order_id,
+                    message=f"Shopify order {binding.shopify_name or order_id} was deleted in Shopify, but "
+                    f"{sale.name} is confirmed in Odoo: cancel it (with its invoice and payments) if it was "
+                    "not a real sale, or keep it.",
+                )
+                run.message = f"{sale.name} is confirmed: reported"
+        return run.result
+
     # ------------------------------------------------------------------
     # Odoo -> Shopify
     # ------------------------------------------------------------------

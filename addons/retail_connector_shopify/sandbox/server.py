@@ -811,6 +811,18 @@ class Sandbox(SandboxReturnsMixin, SandboxPayoutsMixin):
             self._emit_now([(topic, body)])
         return body
 
+    def delete_order(self, order_id, emit=True):
+        """The merchant deletes an order; emits orders/delete. The body."""
+        with self.lock:
+            order = self._order(order_id)
+            self.state["orders"].remove(order)
+            self.store.changed = True
+            body = {"id": int(order["id"])}
+        if emit:
+            self._emit_now([("orders/delete", body)])
+        self.save()
+        return body
+
     def uninstall_app(self):
         with self.lock:
             body = rest.rest_app_uninstalled(self.state["shop"])

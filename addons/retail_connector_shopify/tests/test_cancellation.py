@@ -64,3 +64,26 @@ class TestCancellation(TestRefundImport):
         self.assertTrue(binding)
         self.assertEqual(sale.state, "sale")
         self.assertEqual(len(self.open_exceptions("shopify_cancel_after_delivery", order["id"])), 1)
+
+    def test_order_deleted_in_shopify(self):
+        self.backend.shopify_push_cancellations = True
+        sku = self.paid_order()["lines"][0]["sku"]
+        orders = self.env["shopify.order.binding"]
+        unpaid = self.sandbox.create_order(lines=[(sku, 1)], financial_status="PENDING")
+        quotation = orders._import_order(self.backend, orders._fetch_order(self.backend, unpaid["id"])).odoo_id
+        paid = self.sandbox.create_order(lines=[(sku, 1)])
+        confirmed = orders._import_order(self.backend, orders._fetch_order(self.backend, paid["id"])).odoo_id
+        self.assertEqual((quotation.state, confirmed.state), ("draft", "sale"))
+        with trap_jobs() as trap:
+            event = self.deliver_webhook("orders/delete", self.sandbox.delete_order(unpaid["id"], emit=False))
+            # nothing to cancel in Shopify: the order is gone
+            trap.assert_jobs_count(0, only=quotation.shopify_bind_ids._shopify_export_cancel)
+        self.assertEqual((event.state, quotation.state), ("done", "cancel"))
+        self.deliver_webhook("orders/delete", self.sandbox.delete_order(paid["id"], emit=False))
+        self.assertEqual(confirmed.state, "sale", "a confirmed order is a person's decision")
+        exception = self.env["retail.exception"].search([("type_code", "=", "shopify_order_deleted")])
+        self.assertEqual((len(exception), exception.res_id), (1, confirmed.id))
+        # an order never imported: logged, nothing else
+        ghost = self.deliver_webhook("orders/delete", {"id": 987654321})
+        self.assertEqual(ghost.state, "done")
+        self.assertEqual(len(self.env["retail.exception"].search([("type_code", "=", "shopify_order_deleted")])), 1)
