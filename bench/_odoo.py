@@ -49,6 +49,15 @@ def sql(db, query, params=()):
         return cur.fetchall() if cur.description else None
 
 
+def process_cpu_seconds(pid):
+    """CPU time (user + system) a process on this machine has used so far; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def launcher():
     # The console script, not "-m odoo": with workers, Odoo re-executes argv[0] for its gevent process.
     script = Path(sys.executable).parent / "odoo"
@@ -102,6 +111,12 @@ class Throwaway:
         odoo.tools.config.parse_config(["-c", str(self.conf)], setup_logging=True)
         self.in_process = True
         return Registry(self.db)
+
+    def backends_cpu(self):
+        """``{pid: CPU seconds}`` of the PostgreSQL backends serving this database now
+        (PostgreSQL runs on this machine: its CPU shares the cores with Odoo's)."""
+        pids = self.sql("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (self.db,))
+        return {pid: process_cpu_seconds(pid) for (pid,) in pids}
 
     def close(self):
         if self.server:

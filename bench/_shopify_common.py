@@ -7,6 +7,7 @@ Not a benchmark itself (the leading underscore keeps it apart).
 """
 
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -65,6 +66,10 @@ class SandboxProcess:
     def call_count(self):
         return self._ask("count")
 
+    def cpu_seconds(self):
+        """CPU time the sandbox process has used so far (it shares the cores with Odoo)."""
+        return self._ask("cpu")
+
     def stop(self):
         if self._process.is_alive():
             self._ask("stop")
@@ -82,6 +87,8 @@ def _serve_sandbox(conn, store, latency_ms=0):
             conn.send(None)
         elif command == "count":
             conn.send(len(sandbox.calls))
+        elif command == "cpu":
+            conn.send(time.process_time())
         else:
             sandbox.stop()
             conn.send(None)

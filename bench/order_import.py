@@ -26,7 +26,8 @@ a customer base does: each order's customer lookup must not read them all.
     python3 bench/order_import.py [--orders 1000] [--latency-ms 100] [--customers 100000] [--batch-size 100]
 
 Last line: BENCH order_import orders=... latency_ms=... customers=... batch_size=... jobs=...
-imported=... open_exceptions=... graphql_calls=... seconds=... worker_cpu_s=... orders_per_s=...
+imported=... open_exceptions=... graphql_calls=... seconds=... worker_cpu_s=... db_cpu_s=...
+sandbox_cpu_s=... orders_per_s=...
 queries_per_order=...
 """
 
@@ -122,12 +123,16 @@ def main():
         sandbox.clear_calls()
 
         queries = odoo.sql_db.sql_counter
+        db_cpu_before, sandbox_cpu_before = database.backends_cpu(), sandbox.cpu_seconds()
         started, cpu_started = time.perf_counter(), time.process_time()
         jobs = run_catch_up_jobs(registry, backend_id)
         seconds = time.perf_counter() - started
         # the worker's own CPU time: steadier than seconds on a shared machine
         worker_cpu = time.process_time() - cpu_started
         queries = odoo.sql_db.sql_counter - queries
+        # what shares the cores with the worker: PostgreSQL's backends and the sandbox
+        db_cpu = sum(cpu - db_cpu_before.get(pid, 0.0) for pid, cpu in database.backends_cpu().items())
+        sandbox_cpu = sandbox.cpu_seconds() - sandbox_cpu_before
 
         imported = database.sql(
             "SELECT count(*) FROM shopify_order_binding WHERE backend_id = %s AND odoo_id IS NOT NULL", (backend_id,)
@@ -142,6 +147,7 @@ def main():
             f"imported={imported} "
             f"open_exceptions={exceptions} "
             f"graphql_calls={sandbox.call_count()} seconds={seconds:.1f} worker_cpu_s={worker_cpu:.1f} "
+            f"db_cpu_s={db_cpu:.1f} sandbox_cpu_s={sandbox_cpu:.1f} "
             f"orders_per_s={args.orders / seconds:.1f} "
             f"queries_per_order={queries / args.orders:.0f}"
         )
