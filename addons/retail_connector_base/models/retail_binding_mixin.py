@@ -47,6 +47,17 @@ class RetailBindingMixin(models.AbstractModel):
         )
 
     @api.model
+    def _lookup_many(self, backend, external_ids):
+        """``{external id: binding}`` of those bound, in one query (a page of records)."""
+        external_ids = {str(external_id) for external_id in external_ids if external_id}
+        if not external_ids:
+            return {}
+        bindings = self.with_context(active_test=False).search(
+            [("backend_id", "=", backend.id), ("external_id", "in", list(external_ids))]
+        )
+        return {binding.external_id: binding for binding in bindings}
+
+    @api.model
     def _lookup_record(self, backend, external_id):
         """The bound Odoo record for an external id (empty recordset if none)."""
         return self._lookup(backend, external_id).odoo_id
@@ -58,11 +69,23 @@ class RetailBindingMixin(models.AbstractModel):
         Never blocks: a job that cannot take the lock retries later instead of
         holding a worker, and sees the other job's committed work then.
         """
-        key = advisory_lock_key(backend.id, self._name, external_id)
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (key,))
-        if not self.env.cr.fetchone()[0]:
+        self._lock_external_ids(backend, [external_id])
+
+    @api.model
+    def _lock_external_ids(self, backend, external_ids):
+        """:meth:`_lock_external_id` for a page of records, in one query."""
+        keys = {advisory_lock_key(backend.id, self._name, external_id): external_id for external_id in external_ids}
+        if not keys:
+            return
+        # every lock is tried (those taken are released with the transaction, which the retry rolls back)
+        self.env.cr.execute(
+            "SELECT key FROM unnest(%s::bigint[]) AS key WHERE NOT pg_try_advisory_xact_lock(key)", (list(keys),)
+        )
+        busy = [keys[key] for (key,) in self.env.cr.fetchall()]
+        if busy:
             raise RetryableJobError(
-                f"{self._name} {external_id} is being imported by another job",
+                f"{self._name} {', '.join(str(external_id) for external_id in busy[:5])}"
+                f"{'...' if len(busy) > 5 else ''} is being imported by another job",
                 seconds=LOCKED_RETRY_SECONDS,
                 ignore_retry=True,
             )

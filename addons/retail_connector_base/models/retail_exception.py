@@ -211,8 +211,19 @@ class RetailException(models.Model):
     @api.model
     def _resolve_key(self, key, backend=None, note=None):
         """Close the open exception of ``key`` (e.g. a retry succeeded)."""
+        return self._resolve_keys([key], backend=backend, note=note)
+
+    @api.model
+    def _resolve_keys(self, keys, backend=None, note=None):
+        """Close the open exceptions of ``keys`` (a batch of retries succeeded), in one query."""
+        if not keys:
+            return self.browse()
         open_ones = self.sudo().search(
-            [("backend_id", "=", backend.id if backend else False), ("key", "=", key), ("state", "in", OPEN_STATES)]
+            [
+                ("backend_id", "=", backend.id if backend else False),
+                ("key", "in", list(keys)),
+                ("state", "in", OPEN_STATES),
+            ]
         )
         if open_ones:
             open_ones.write({"state": "resolved", "resolution_note": note})

@@ -38,11 +38,10 @@ class ShopifyCustomerBinding(models.Model):
             .search([("backend_id", "=", backend.id), ("external_id", "in", list(contacts))])
             .mapped("external_id")
         )
-        entries = []
-        for customer_id, partner in contacts.items():
-            if customer_id not in known:
-                self._lock_external_id(backend, customer_id)
-                entries.append((customer_id, partner, None, None))
+        entries = [
+            (customer_id, partner, None, None) for customer_id, partner in contacts.items() if customer_id not in known
+        ]
+        self._lock_external_ids(backend, [customer_id for customer_id, *__ in entries])
         return self._bind_new(backend, entries) if entries else self.browse()
 
     @api.model

@@ -18,6 +18,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import float_round
 
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.retail_connector_base.lib.memo import batch_memo, memoized, remember
 from odoo.addons.retail_connector_base.lib.retry import (
     ChannelError,
     PermanentError,
@@ -26,6 +27,7 @@ from odoo.addons.retail_connector_base.lib.retry import (
     to_job_error,
 )
 from odoo.addons.retail_connector_base.models.retail_backend import IMPORT_CHANNEL
+from odoo.addons.retail_connector_base.models.retail_sync_log import SyncRun
 
 from ..lib import normalize
 
@@ -260,8 +262,9 @@ class ShopifyOrderBinding(models.Model):
         deferred = [] if book_here else deferred
         results = {}
         new = []
+        bound = self._lookup_many(backend, [order["id"] for order in orders])
         for order in orders:
-            if not self._lookup(backend, order["id"]) and not self._skip_reason(backend, order):
+            if str(order["id"]) not in bound and not self._skip_reason(backend, order):
                 new.append(order)
             else:
                 results[order["id"]] = self._import_order(backend, order, client=client, deferred=deferred)
@@ -282,9 +285,10 @@ class ShopifyOrderBinding(models.Model):
         started = time.monotonic()
         prepared = []  # (order, new refunds, refund effects, (sale lines, pricelist))
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), batch_memo(self.env.cr):
+                self._lock_external_ids(backend, [order["id"] for order in orders])
+                self._prefetch_products(backend, orders)
                 for order in orders:
-                    self._lock_external_id(backend, order["id"])
                     try:
                         new_refunds = self._new_refunds(backend, order, client)
                         refunds = self._refund_effects(backend, self.browse(), new_refunds, order["taxes_included"])
@@ -329,14 +333,17 @@ class ShopifyOrderBinding(models.Model):
             return {}
         share_ms = int((time.monotonic() - started) * 1000 / max(len(prepared), 1))
         created = {}
+        runs = []
         for binding, (order, new_refunds, __, __) in zip(bindings, prepared, strict=True):
-            with log._track(backend, "import", "order", external_id=order["id"]) as run:
-                run.external_updated_at = order["updated_at"]
-                run.record = binding.odoo_id
-                run.duration_ms = share_ms
-                run.message = f"{binding.odoo_id.name} ({binding.odoo_id.state})"
+            run = SyncRun()
+            run.external_updated_at = order["updated_at"]
+            run.record = binding.odoo_id
+            run.duration_ms = share_ms
+            run.message = f"{binding.odoo_id.name} ({binding.odoo_id.state})"
+            runs.append((order["id"], run))
             deferred.append((binding, order, new_refunds, True))
             created[order["id"]] = binding
+        log._log_batch(backend, "import", "order", runs)
         return created
 
     @api.model
@@ -804,16 +811,43 @@ class ShopifyOrderBinding(models.Model):
     @api.model
     def _find_product(self, backend, line):
         sku = (line["sku"] or "").strip()
-        bindings = self.env["shopify.product.binding"].with_context(active_test=False)
-        binding = sku and bindings.search([("backend_id", "=", backend.id), ("sku", "=", sku)], limit=1)
-        if not binding and sku:
-            binding = bindings.search([("backend_id", "=", backend.id), ("odoo_id.default_code", "=", sku)], limit=1)
+        binding = sku and memoized(
+            self.env.cr, ("shopify_sku", backend.id, sku), lambda: self._product_binding(backend, sku)
+        )
         if not binding:
             raise UnknownSku(
                 f"Line {line['id']} ({line['title']}) has SKU {sku or '(none)'} that matches no "
                 f"Shopify product of {backend.name}: import or bind the product, then retry."
             )
         return binding.odoo_id
+
+    @api.model
+    def _product_binding(self, backend, sku):
+        """The product binding of a SKU: by the variant's SKU in Shopify, else by the Odoo
+        product's internal reference."""
+        bindings = self.env["shopify.product.binding"].with_context(active_test=False)
+        binding = bindings.search([("backend_id", "=", backend.id), ("sku", "=", sku)], limit=1)
+        return binding or bindings.search(
+            [("backend_id", "=", backend.id), ("odoo_id.default_code", "=", sku)], limit=1
+        )
+
+    @api.model
+    def _prefetch_products(self, backend, orders):
+        """Inside a batch memo: the product bindings of every SKU of ``orders``, read at once."""
+        skus = {(line["sku"] or "").strip() for order in orders for line in order["lines"]} - {""}
+        if not skus:
+            return
+        bindings = (
+            self.env["shopify.product.binding"]
+            .with_context(active_test=False)
+            .search([("backend_id", "=", backend.id), ("sku", "in", list(skus))])
+        )
+        bindings.mapped("odoo_id")  # the products read in one query, not one by one
+        first = {}
+        for binding in bindings:  # in the model's order, as search(limit=1) picks
+            first.setdefault(binding.sku, binding)
+        for sku, binding in first.items():
+            remember(self.env.cr, ("shopify_sku", backend.id, sku), binding)
 
     @api.model
     def _taxes(self, backend, taxes, order):
@@ -840,6 +874,14 @@ class ShopifyOrderBinding(models.Model):
 
     @api.model
     def _pricelist(self, backend, currency_code):
+        return memoized(
+            self.env.cr,
+            ("shopify_pricelist", backend.id, currency_code),
+            lambda: self._find_pricelist(backend, currency_code),
+        )
+
+    @api.model
+    def _find_pricelist(self, backend, currency_code):
         currency = (
             self.env["res.currency"]
             .with_context(active_test=False)
@@ -976,12 +1018,7 @@ class ShopifyOrderBinding(models.Model):
     def _address_values(self, address):
         if not address:
             return {}
-        country = self.env["res.country"].search([("code", "=", (address.get("country_code") or "").upper())], limit=1)
-        state = self.env["res.country.state"]
-        if country and address.get("province_code"):
-            state = state.search(
-                [("country_id", "=", country.id), ("code", "=", address["province_code"].upper())], limit=1
-            )
+        country, state = self._country_state(address.get("country_code"), address.get("province_code"))
         return {
             "street": address.get("address1") or False,
             "street2": address.get("address2") or False,
@@ -990,6 +1027,21 @@ class ShopifyOrderBinding(models.Model):
             "country_id": country.id or False,
             "state_id": state.id or False,
         }
+
+    @api.model
+    def _country_state(self, country_code, province_code):
+        """The Odoo country and state of Shopify's codes (empty when unknown)."""
+        country_code = (country_code or "").upper()
+        province_code = (province_code or "").upper()
+
+        def find():
+            country = self.env["res.country"].search([("code", "=", country_code)], limit=1)
+            state = self.env["res.country.state"]
+            if country and province_code:
+                state = state.search([("country_id", "=", country.id), ("code", "=", province_code)], limit=1)
+            return country, state
+
+        return memoized(self.env.cr, ("country_state", country_code, province_code), find)
 
     @api.model
     def _address_contact_values(self, partner, address):

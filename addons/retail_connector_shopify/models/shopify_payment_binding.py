@@ -34,18 +34,26 @@ class ShopifyPaymentBinding(models.Model):
         return self._book_transactions(backend, [(order_binding, transactions)])
 
     @api.model
-    def _new_transactions(self, backend, transactions):
-        """The money-moving, successful transactions not booked yet, with their direction.
+    def _money_transactions(self, transactions):
+        """``[(transaction, direction)]`` of the successful transactions that move money."""
+        return [
+            (tx, PAYMENT_KINDS[tx["kind"]])
+            for tx in transactions
+            if PAYMENT_KINDS.get(tx["kind"]) and tx["status"] == "success" and tx["amount"]
+        ]
+
+    @api.model
+    def _new_transactions(self, backend, transactions, booked=None):
+        """The money-moving, successful transactions not booked yet, with their direction
+        (``booked``: the bindings of a batch, from :meth:`_lookup_many`; read when None).
 
         The transaction id is the binding key: a transaction seen on the order and
         again on a refund (or in a replayed webhook) is booked once.
         """
-        new = []
-        for tx in transactions:
-            direction = PAYMENT_KINDS.get(tx["kind"])
-            if direction and tx["status"] == "success" and tx["amount"] and not self._lookup(backend, tx["id"]):
-                new.append((tx, direction))
-        return new
+        money = self._money_transactions(transactions)
+        if booked is None:
+            booked = self._lookup_many(backend, [tx["id"] for tx, __ in money])
+        return [(tx, direction) for tx, direction in money if str(tx["id"]) not in booked]
 
     @api.model
     def _journal(self, backend, order_binding, tx):
@@ -60,7 +68,13 @@ class ShopifyPaymentBinding(models.Model):
     @api.model
     def _check_transactions(self, backend, order_binding, transactions):
         """Raise before anything is booked when a new transaction's gateway has no journal."""
-        for tx, __ in self._new_transactions(backend, transactions):
+        # the mapping first (in memory): the bookings are read only for unmapped gateways
+        unmapped = [
+            tx
+            for tx, __ in self._money_transactions(transactions)
+            if not self.env["shopify.gateway.map"]._find(backend, tx["gateway"])
+        ]
+        for tx, __ in self._new_transactions(backend, unmapped):
             self._journal(backend, order_binding, tx)
 
     @api.model
@@ -70,9 +84,13 @@ class ShopifyPaymentBinding(models.Model):
         currencies = {}
         todo = []  # (order binding, transaction, payment values)
         seen = set()
+        booked = self._lookup_many(
+            backend,
+            [tx["id"] for __, transactions in orders_transactions for tx, __ in self._money_transactions(transactions)],
+        )
         for order_binding, transactions in orders_transactions:
             order = order_binding.odoo_id
-            for tx, direction in self._new_transactions(backend, transactions):
+            for tx, direction in self._new_transactions(backend, transactions, booked):
                 if tx["id"] in seen:
                     continue
                 seen.add(tx["id"])
