@@ -43,7 +43,8 @@ INVOICE_STATUSES = ("paid", "partially_refunded")
 RISKY = ("investigate", "cancel")
 #: fulfilment statuses of an order that shipped something in Shopify
 SKIPPED_FULFILLMENT = ("fulfilled", "partially_fulfilled")
-#: orders whose accounting a catch-up books together
+#: orders a catch-up creates together (several pages), and whose accounting it books together
+CREATE_BATCH = 25
 BOOKING_BATCH = 100
 
 
@@ -262,8 +263,10 @@ class ShopifyOrderBinding(models.Model):
         deferred = [] if book_here else deferred
         results = {}
         new = []
-        bound = self._lookup_many(backend, [order["id"] for order in orders])
-        for order in orders:
+        # an order seen twice (updated while the catch-up paged) is imported once, as last seen
+        unique = list({order["id"]: order for order in orders}.values())
+        bound = self._lookup_many(backend, [order["id"] for order in unique])
+        for order in unique:
             if str(order["id"]) not in bound and not self._skip_reason(backend, order):
                 new.append(order)
             else:
@@ -542,12 +545,14 @@ class ShopifyOrderBinding(models.Model):
             return order["updated_at"]
 
         def end_page(last):
-            if page:
+            # Order pages are small (their cost caps them): orders are created per
+            # CREATE_BATCH and their accounting booked per BOOKING_BATCH orders, the
+            # sizes at which Odoo's batched writes pay off. A paused catch-up ends
+            # with ``last``: what its pages read is imported before it stops.
+            if page and (last or len(page) >= CREATE_BATCH):
                 orders = page[:]
                 page.clear()  # imported once, even if something after it pauses the catch-up
                 self._import_orders(backend, orders, client=client, deferred=deferred)
-            # Order pages are small (their cost caps them): accounting is booked per
-            # BOOKING_BATCH orders, the size at which Odoo's batched writes pay off.
             if deferred and (last or len(deferred) >= BOOKING_BATCH):
                 batch = deferred[:]
                 deferred.clear()  # booked once, even if something after it pauses the catch-up

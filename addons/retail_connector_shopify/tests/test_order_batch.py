@@ -23,8 +23,8 @@ class TestOrderBatch(OrderImportMixin, ShopifyCase):
         super().setUpClass()
         cls.orders = cls.canonical_orders()
 
-    def clean_orders(self, count):
-        """``count`` paid, clean orders of the store, each with its own customer email."""
+    def clean_orders(self, count=None):
+        """``count`` (default: all) paid, clean orders of the store, each with its own customer email."""
         clean = [
             copy.deepcopy(o)
             for o in self.orders
@@ -34,6 +34,7 @@ class TestOrderBatch(OrderImportMixin, ShopifyCase):
             and not o["refund_ids"]
             and not self.problem_of(o)
         ]
+        count = len(clean) if count is None else count
         if len(clean) < count:
             self.skipTest("not enough clean orders in the generated store")
         for index, order in enumerate(clean[:count]):
@@ -165,3 +166,44 @@ class TestOrderBatch(OrderImportMixin, ShopifyCase):
         for order in orders:
             self.assert_imported_like_shopify(order)
         self.assertEqual(self.env["sale.order"].search_count([]), sales_before + 3)
+
+    def test_an_order_seen_twice_in_a_batch_is_imported_once_as_last_seen(self):
+        # A catch-up creates several pages of orders together: an order updated while
+        # it paged comes twice, the later copy newer (here: a line's quantity added).
+        first, second = self.clean_orders(2)
+        older = copy.deepcopy(first)
+        older["email"] = "old.address@example.com"
+        older["customer"] = dict(older["customer"], email="old.address@example.com")
+        with self.assertNoLogs(IMPORTER_LOGGER, logging.INFO):  # the batch did not fall back
+            bindings = self.env["shopify.order.binding"]._import_orders(self.backend, [older, second, first])
+        self.assertEqual(bindings[0], bindings[2])
+        self.assertEqual(len(self.env["shopify.order.binding"].search([("external_id", "=", first["id"])])), 1)
+        self.assertEqual(len(self.env["sale.order"].search([("client_order_ref", "=", first["name"])])), 1)
+        self.assert_imported_like_shopify(first)  # the customer of the last copy
+        self.assert_imported_like_shopify(second)
+        self.assertFalse(self.env["res.partner"].search([("email", "=", "old.address@example.com")]))
+
+    def test_a_product_bound_again_between_two_batches_is_used_by_the_second(self):
+        # A batch reads each SKU's product once; the next batch must read it afresh.
+        orders = self.clean_orders()
+        first_batch, second_batch = orders[:2], orders[2:]
+        shared = {line["sku"] for o in first_batch for line in o["lines"]} & {
+            line["sku"] for o in second_batch for line in o["lines"]
+        }
+        if not shared:
+            self.skipTest("no SKU common to both batches in the generated store")
+        sku = sorted(shared)[0]
+        second_batch = [o for o in second_batch if sku in {line["sku"] for line in o["lines"]}][:2]
+        self.env["shopify.order.binding"]._import_orders(self.backend, first_batch)
+        binding = self.env["shopify.product.binding"].search([("backend_id", "=", self.backend.id), ("sku", "=", sku)])
+        replacement = self.env["product.product"].create({"name": "Replacement", "default_code": f"{sku}-NEW"})
+        binding.odoo_id = replacement
+
+        self.env["shopify.order.binding"]._import_orders(self.backend, second_batch)
+        for order in second_batch:
+            self.assert_imported_like_shopify(order)
+            line_ids = {line["id"] for line in order["lines"] if line["sku"] == sku}
+            products = {line.shopify_line_id: line.product_id for line in self.binding_of(order).odoo_id.order_line}
+            self.assertEqual({products[line_id] for line_id in line_ids}, {replacement}, order["name"])
+        for order in first_batch:
+            self.assertNotIn(replacement, self.binding_of(order).odoo_id.order_line.product_id)
