@@ -12,6 +12,7 @@ catch-up still stops after the last complete page, exactly as without it.
 """
 
 import logging
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 _logger = logging.getLogger(__name__)
@@ -19,21 +20,23 @@ _logger = logging.getLogger(__name__)
 _END = object()
 
 
-def read_ahead(iterable):
-    """Yield the items of ``iterable`` in order, producing item n+1 while the caller handles item n."""
+def read_ahead(iterable, depth=1):
+    """Yield the items of ``iterable`` in order, producing the next ``depth`` items while
+    the caller handles the current one (one thread: the items are still produced one
+    after the other, in order)."""
     iterator = iter(iterable)
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retail-read-ahead")
     try:
-        pending = executor.submit(next, iterator, _END)
+        pending = deque(executor.submit(next, iterator, _END) for __ in range(max(depth, 1)))
         while True:
-            item = pending.result()  # the producer's error, if any, surfaces here
+            item = pending.popleft().result()  # the producer's error, if any, surfaces here
             if item is _END:
                 return
-            pending = executor.submit(next, iterator, _END)
+            pending.append(executor.submit(next, iterator, _END))
             yield item
     finally:
-        # A caller that stops early leaves at most one request in flight; its
-        # answer is dropped. Nothing waits for it.
+        # A caller that stops early leaves at most one request in flight (those
+        # queued behind it are cancelled); its answer is dropped. Nothing waits for it.
         executor.shutdown(wait=False, cancel_futures=True)
 
 

@@ -206,7 +206,7 @@ def pause_catch_up(error, newest, cursor=None):
     return CatchUpPaused(newest, _clamp(seconds), str(error), cursor)
 
 
-def catch_up(pages, import_one, end_page=None, max_records=None, start_page=None):
+def catch_up(pages, import_one, end_page=None, max_records=None, start_page=None, pages_ahead=1):
     """Import ``pages`` of records with ``import_one(record) -> its 'updated at'``.
 
     ``pages`` yields ``(records, next_cursor)``, ``next_cursor`` None on the last
@@ -217,7 +217,9 @@ def catch_up(pages, import_one, end_page=None, max_records=None, start_page=None
     left for a batch: after each page (``last`` False), and with ``last`` True
     once the pages are done or before stopping half-way. ``start_page(records)``,
     when given, sees each page before its records are imported (to start the
-    reads they will need, see :class:`.read_ahead.Prefetcher`).
+    reads they will need, see :class:`.read_ahead.Prefetcher`). ``pages_ahead``
+    pages are fetched ahead (more than one when ``end_page`` waits for several
+    pages before it imports them: their fetching then overlaps the import).
     Returns the newest 'updated at'. A throttled or transient error half-way
     raises :class:`CatchUpPaused` with the progress and the cursor after the
     last complete page; any other error goes up unchanged. With ``max_records``,
@@ -227,7 +229,7 @@ def catch_up(pages, import_one, end_page=None, max_records=None, start_page=None
     newest = cursor = None
     imported = 0
     try:
-        for records, next_cursor in read_ahead(_share(pages, max_records)):
+        for records, next_cursor in read_ahead(_share(pages, max_records), depth=pages_ahead):
             if start_page:
                 start_page(records)
             for record in records:

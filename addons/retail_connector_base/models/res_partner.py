@@ -16,16 +16,30 @@ class ResPartner(models.Model):
         """The oldest top-level contact of ``company`` (or shared between companies)
         with this email address (whatever its case or display form), else with this
         phone; archived ones too, so a customer is never created twice."""
+        by_email, by_phone = self._retail_find_customers(company, emails=[email] if email else [])
+        normalized = email and tools.email_normalize(email)
+        if normalized and normalized in by_email:
+            return by_email[normalized]
+        if phone:
+            return self._retail_find_customers(company, phones=[phone])[1].get(phone, self.browse())
+        return self.browse()
+
+    @api.model
+    def _retail_find_customers(self, company, emails=(), phones=()):
+        """:meth:`_retail_find_customer` for a batch, in a query for the emails and
+        one for the phones: ``({normalized email: contact}, {phone: contact})``."""
         partners = self.with_context(active_test=False)
         domain = [("parent_id", "=", False), ("company_id", "in", (company.id, False))]
-        normalized = email and tools.email_normalize(email)
+        by_email, by_phone = {}, {}
+        normalized = {tools.email_normalize(email) for email in emails if email} - {False, None}
         if normalized:
-            partner = partners.search([*domain, ("email_normalized", "=", normalized)], limit=1, order="id")
-            if partner:
-                return partner
-        if phone:
-            return partners.search([*domain, ("phone", "=", phone)], limit=1, order="id")
-        return partners.browse()
+            for partner in partners.search([*domain, ("email_normalized", "in", list(normalized))], order="id"):
+                by_email.setdefault(partner.email_normalized, partner)
+        phones = {phone for phone in phones if phone}
+        if phones:
+            for partner in partners.search([*domain, ("phone", "in", list(phones))], order="id"):
+                by_phone.setdefault(partner.phone, partner)
+        return by_email, by_phone
 
     # ------------------------------------------------------------------
     # Privacy requests (a channel's customer asks for their data or its erasure)

@@ -45,6 +45,8 @@ RISKY = ("investigate", "cancel")
 SKIPPED_FULFILLMENT = ("fulfilled", "partially_fulfilled")
 #: orders a catch-up creates together (several pages), and whose accounting it books together
 CREATE_BATCH = 25
+#: pages a catch-up reads ahead: those of the next CREATE_BATCH orders arrive while this batch is imported
+PAGES_AHEAD = 8
 BOOKING_BATCH = 100
 
 
@@ -564,7 +566,12 @@ class ShopifyOrderBinding(models.Model):
         pages = client.pages("orders", {"query": query, "after": cursor}, ("orders",))
         with client.prefetching():
             return catch_up(
-                pages, import_one, end_page=end_page, max_records=backend.catch_up_batch_size, start_page=start_page
+                pages,
+                import_one,
+                end_page=end_page,
+                max_records=backend.catch_up_batch_size,
+                start_page=start_page,
+                pages_ahead=PAGES_AHEAD,
             )
 
     # ------------------------------------------------------------------
@@ -939,6 +946,11 @@ class ShopifyOrderBinding(models.Model):
         )
         customers = []  # per order: a partner, or the index of a new customer
         new_customers, by_email, by_phone, by_customer = [], {}, {}, {}
+        known_by_email, known_by_phone = partners._retail_find_customers(
+            company,
+            emails=[((order["customer"] or {}).get("email") or order["email"] or "").strip() for order in orders],
+            phones=[((order["customer"] or {}).get("phone") or order["phone"] or "").strip() for order in orders],
+        )
         for order in orders:
             customer = order["customer"] or {}
             email = (customer.get("email") or order["email"] or "").strip()
@@ -950,9 +962,9 @@ class ShopifyOrderBinding(models.Model):
             customer_id = str(customer["id"]) if customer.get("id") else None
             found = bound.get(customer_id, by_customer.get(customer_id)) if customer_id else None
             if found is None and normalized:
-                found = partners._retail_find_customer(company, email=email) or by_email.get(normalized)
+                found = known_by_email.get(normalized) or by_email.get(normalized)
             if found is None and phone:
-                found = partners._retail_find_customer(company, phone=phone) or by_phone.get(phone)
+                found = known_by_phone.get(phone) or by_phone.get(phone)
             if found is None:
                 values = self._customer_values(order, customer, email, phone)
                 found = len(new_customers)
