@@ -44,15 +44,16 @@ class Prefetcher:
     """Channel reads started before the code that needs them runs.
 
     While Odoo imports the first records of a page, the reads its next records
-    will need (a refund, an order's fulfilments) are made in a background
-    thread: ``submit(key, read, *args)`` starts one, ``take(key, read, *args)``
+    will need (a refund, an order's fulfilments) are made in background
+    threads (``workers`` at once, each read waiting for its own round trip):
+    ``submit(key, read, *args)`` starts one, ``take(key, read, *args)``
     returns its answer, or makes the read then and there when none was started
     or the early one failed (the error it gives now is the one that counts).
     Reads only (HTTP, no database), as for :func:`read_ahead`.
     """
 
-    def __init__(self):
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retail-prefetch")
+    def __init__(self, workers=1):
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="retail-prefetch")
         self._started = {}
 
     def submit(self, key, read, *args):

@@ -1,6 +1,7 @@
 """Plain-Python tests for lib.retry (no database needed)."""
 
 import threading
+import time
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -8,7 +9,7 @@ import requests
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_connector_base.lib import retry
-from odoo.addons.retail_connector_base.lib.read_ahead import read_ahead
+from odoo.addons.retail_connector_base.lib.read_ahead import Prefetcher, read_ahead
 
 HTTP_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
 HTTP_DATE_TS = parsedate_to_datetime(HTTP_DATE).timestamp()
@@ -318,6 +319,53 @@ def test_catch_up_fetches_the_next_page_while_the_current_one_is_imported():
 
     retry.catch_up(pages(), import_one)
     assert imported == [("first page", True), ("second page", True)]
+
+
+def test_read_ahead_of_several_pages_fetches_them_while_the_first_is_handled():
+    fetched = []
+    third_fetched = threading.Event()
+
+    def pages():
+        for number in range(1, 6):
+            fetched.append(number)
+            if number == 3:
+                third_fetched.set()
+            yield number
+
+    seen = []
+    for item in read_ahead(pages(), depth=2):
+        if item == 1:
+            # pages 2 and 3 are asked for while page 1 is handled, not page 4
+            assert third_fetched.wait(timeout=10)
+            time.sleep(0.05)
+            assert fetched == [1, 2, 3]
+        seen.append(item)
+    assert seen == [1, 2, 3, 4, 5]
+
+
+def test_a_page_read_ahead_that_fails_fails_when_reached_and_later_pages_are_not_read():
+    def pages():
+        yield "a"
+        raise retry.ThrottledError("busy", retry_after=4)
+
+    seen = []
+    with pytest.raises(retry.ThrottledError):
+        for item in read_ahead(pages(), depth=4):
+            seen.append(item)
+    assert seen == ["a"]
+
+
+def test_prefetcher_makes_several_reads_at_once():
+    started = threading.Barrier(3, timeout=10)
+
+    def read(key):
+        started.wait()  # only returns once the three reads are in flight together
+        return key.upper()
+
+    with Prefetcher(workers=3) as prefetcher:
+        for key in ("a", "b", "c"):
+            prefetcher.submit(key, read, key)
+        assert [prefetcher.take(key, read, key) for key in ("a", "b", "c")] == ["A", "B", "C"]
 
 
 def test_catch_up_raises_a_page_read_ahead_when_it_reaches_it():

@@ -36,6 +36,9 @@ _logger = logging.getLogger(__name__)
 #: Shopify's cap on the requested cost of one query, and on first/last
 MAX_QUERY_COST = 1000
 MAX_PAGE_SIZE = 250
+#: reads made ahead at once (a page's refunds, shipped orders' fulfilments): each waits
+#: a round trip; the bucket's points are reserved per call, so they never overdraw it
+PREFETCH_THREADS = 4
 _NAME_RE = re.compile(r"^[A-Za-z_]\w*$")
 _OPERATION_RE = re.compile(r"^\s*(?:query|mutation)\s+([A-Za-z_]\w*)", re.MULTILINE)
 
@@ -208,7 +211,7 @@ class ShopifyClient:
     def prefetching(self):
         """Within this block, :meth:`prefetch` starts reads in a background thread
         and :meth:`execute_prefetched` takes their answers (see ``Prefetcher``)."""
-        self._prefetcher = Prefetcher()
+        self._prefetcher = Prefetcher(workers=PREFETCH_THREADS)
         try:
             yield self
         finally:
