@@ -3,7 +3,7 @@
     "name": "Retail Connector Base",
     "summary": "Backends, bindings, sync log, webhook inbox, retry policy and "
     "exception workbench shared by every retail channel",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.4.1",
     "category": "Sales/Connector",
     "author": "Retail Connector Suite contributors",
     "website": "https://github.com/retail-connector-suite/retail-connector-suite",

@@ -3,7 +3,7 @@
     "name": "Retail Connector Shopify",
     "summary": "Shopify channel (Admin GraphQL API): orders, products, refunds and fulfilments in, "
     "stock, fulfilments, cancellations and refunds out",
-    "version": "19.0.1.6.0",
+    "version": "19.0.1.6.1",
     "category": "Sales/Connector",
     "author": "Retail Connector Suite contributors",
     "website": "https://github.com/retail-connector-suite/retail-connector-suite",
