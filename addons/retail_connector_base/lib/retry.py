@@ -215,7 +215,9 @@ def catch_up(pages, import_one, end_page=None, max_records=None, start_page=None
     this one is imported, so ``pages`` must only talk to the channel, never to
     the database. ``end_page(last)``, when given, finishes what ``import_one``
     left for a batch: after each page (``last`` False), and with ``last`` True
-    once the pages are done or before stopping half-way. ``start_page(records)``,
+    once the pages are done or before stopping half-way; it returns True while
+    it holds records not imported yet (a batch of several pages), so that a
+    failure of their import resumes before their pages. ``start_page(records)``,
     when given, sees each page before its records are imported (to start the
     reads they will need, see :class:`.read_ahead.Prefetcher`). ``pages_ahead``
     pages are fetched ahead (more than one when ``end_page`` waits for several
@@ -227,6 +229,8 @@ def catch_up(pages, import_one, end_page=None, max_records=None, start_page=None
     :class:`CatchUpContinues` says from which cursor.
     """
     newest = cursor = None
+    resume_cursor = None  # after the last page whose records are all imported
+    ending_page = False
     imported = 0
     try:
         for records, next_cursor in read_ahead(_share(pages, max_records), depth=pages_ahead):
@@ -237,11 +241,19 @@ def catch_up(pages, import_one, end_page=None, max_records=None, start_page=None
                 if updated_at and (newest is None or updated_at > newest):
                     newest = updated_at
             imported += len(records)
+            held = False
             if end_page:
-                end_page(False)
+                ending_page = True
+                held = bool(end_page(False))
+                ending_page = False
             cursor = next_cursor
+            if not held:
+                resume_cursor = cursor
     except (ChannelError, RetryableJobError) as error:
-        paused = pause_catch_up(error, newest, cursor)
+        # Records held for a batch are imported by end_page(True) below, so the run
+        # resumes after the last page read; unless their import is what failed: then
+        # it resumes before the pages of that batch, which are read again.
+        paused = pause_catch_up(error, newest, resume_cursor if ending_page else cursor)
         if paused is None:
             raise
         if end_page:

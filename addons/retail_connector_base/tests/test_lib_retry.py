@@ -295,6 +295,57 @@ def test_catch_up_share_reached_on_the_last_page_ends_normally():
     assert retry.catch_up(pages, lambda record: record[1], max_records=3) == 3
 
 
+class _BatchOfTwoPages:
+    """An importer that holds the records of two pages and imports them together,
+    its import failing (Shopify busy) when ``fail_on`` is among them."""
+
+    def __init__(self, fail_on=None):
+        self.held, self.imported, self.fail_on = [], [], fail_on
+
+    def read(self, record):
+        self.held.append(record)
+        return record[1]
+
+    def end_page(self, last):
+        if self.held and (last or len(self.held) >= 4):
+            batch = self.held[:]
+            self.held.clear()
+            if self.fail_on in batch:
+                raise retry.ThrottledError("busy", retry_after=3)
+            self.imported += batch
+        return bool(self.held)
+
+
+def test_a_batch_whose_import_fails_resumes_before_its_pages():
+    importer = _BatchOfTwoPages(fail_on=("g", 7))
+    pages = _pages(
+        ([("a", 1), ("b", 2)], "p1"),
+        ([("c", 3), ("d", 4)], "p2"),  # a and b, c and d: imported together after p2
+        ([("e", 5), ("f", 6)], "p3"),
+        ([("g", 7), ("h", 8)], "p4"),  # e to h: their import fails
+        ([("i", 9)], None),
+    )
+    with pytest.raises(retry.CatchUpPaused) as paused:
+        retry.catch_up(pages, importer.read, end_page=importer.end_page)
+    assert [record[0] for record in importer.imported] == ["a", "b", "c", "d"]
+    # p3 and p4 are read again on resume: e and f were held, not imported
+    assert paused.value.cursor == "p2"
+
+
+def test_records_held_when_a_page_read_fails_are_imported_and_the_run_resumes_after_them():
+    importer = _BatchOfTwoPages()
+    pages = _pages(
+        ([("a", 1), ("b", 2)], "p1"),
+        ([("c", 3), ("d", 4)], "p2"),
+        ([("e", 5), ("f", 6)], "p3"),
+        fail_with=retry.ThrottledError("busy", retry_after=3),
+    )
+    with pytest.raises(retry.CatchUpPaused) as paused:
+        retry.catch_up(pages, importer.read, end_page=importer.end_page)
+    assert [record[0] for record in importer.imported] == ["a", "b", "c", "d", "e", "f"]
+    assert paused.value.cursor == "p3"
+
+
 # --------------------------------------------------------------------------- read_ahead
 
 

@@ -559,6 +559,7 @@ class ShopifyOrderBinding(models.Model):
                 batch = deferred[:]
                 deferred.clear()  # booked once, even if something after it pauses the catch-up
                 self._book_deferred(backend, batch, client)
+            return bool(page)  # orders read and held for the next batch
 
         def start_page(nodes):
             self._prefetch_reads(backend, client, nodes)
